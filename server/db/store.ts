@@ -1,0 +1,119 @@
+/**
+ * The store: the database is the only truth. Every other part reads and writes through this interface;
+ * only server/db imports Prisma. Implemented by PrismaStore (SQLite or PostgreSQL, by DATABASE_URL).
+ * Dates cross this boundary as Date objects; Json columns as plain values.
+ */
+import type { ColumnProfile, Metric, ProblemType } from "../contracts/dataset";
+
+export type RunStatus = "queued" | "running" | "cancelling" | "cancelled" | "completed" | "failed";
+export type TrialStatus = "queued" | "running" | "done" | "stopped" | "failed" | "cancelled";
+
+export interface DatasetRow {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  rowCount: number;
+  columnCount: number;
+  sha256: string;
+  columns: ColumnProfile[];
+  createdAt: Date;
+}
+
+export interface RunRow {
+  id: string;
+  datasetId: string;
+  label: string;
+  problemType: ProblemType;
+  metric: Metric;
+  strategy: string;
+  scheduler: string;
+  seed: number;
+  maxTrials: number | null;
+  budgetSeconds: number | null;
+  status: RunStatus;
+  error: string | null;
+  backend: string | null;
+  spaceVersion: string;
+  searchState: unknown;
+  bestTrialId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  elapsedSeconds: number;
+}
+
+export interface TrialRow {
+  id: string;
+  runId: string;
+  number: number;
+  family: string;
+  params: Record<string, string | number | boolean>;
+  spaceVersion: string;
+  status: TrialStatus;
+  reason: string | null;
+  valScore: number | null;
+  testScore: number | null;
+  valMetrics: Record<string, number> | null;
+  testMetrics: Record<string, number> | null;
+  epochs: number | null;
+  bestEpoch: number | null;
+  paramCount: number | null;
+  archiveBytes: number | null;
+  trainSeconds: number | null;
+  predictMsPer1k: number | null;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface CurvePointRow {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  trainMetric: number | null;
+  valMetric: number | null;
+  seconds: number;
+}
+
+export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion">;
+export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion">;
+export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt">>;
+
+export interface Store {
+  // datasets
+  createDataset(row: Omit<DatasetRow, "createdAt">): Promise<DatasetRow>;
+  getDataset(id: string): Promise<DatasetRow | null>;
+  listDatasets(): Promise<DatasetRow[]>;
+  /** deletes the dataset and, by cascade, its runs, trials, curves and jobs */
+  deleteDataset(id: string): Promise<void>;
+
+  // runs
+  createRun(run: NewRun): Promise<RunRow>;
+  getRun(id: string): Promise<RunRow | null>;
+  listRuns(filter?: { datasetId?: string; statuses?: RunStatus[] }): Promise<RunRow[]>;
+  updateRun(id: string, patch: Partial<Omit<RunRow, "id" | "datasetId" | "createdAt">>): Promise<RunRow>;
+  /** conditional update: applies only when the run's status is one of `from`; true when applied */
+  transitionRun(id: string, from: RunStatus[], patch: Partial<Omit<RunRow, "id" | "datasetId" | "createdAt">>): Promise<boolean>;
+  deleteRun(id: string): Promise<void>;
+
+  // trials
+  createTrial(trial: NewTrial): Promise<TrialRow>;
+  getTrial(id: string): Promise<TrialRow | null>;
+  /** ordered by number */
+  listTrials(runId: string): Promise<TrialRow[]>;
+  /** trials changed since an instant (live updates send only what changed) */
+  listTrialsUpdatedSince(runId: string, since: Date): Promise<TrialRow[]>;
+  updateTrial(id: string, patch: TrialResult): Promise<TrialRow>;
+  /** conditional update, as transitionRun */
+  transitionTrial(id: string, from: TrialStatus[], patch: TrialResult): Promise<boolean>;
+
+  // learning curves
+  addCurvePoint(trialId: string, point: CurvePointRow): Promise<void>;
+  listCurve(trialId: string): Promise<CurvePointRow[]>;
+  /** removes a trial's points (a retried trial starts its curve again) */
+  clearCurve(trialId: string): Promise<void>;
+
+  close(): Promise<void>;
+}

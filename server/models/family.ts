@@ -1,0 +1,71 @@
+import type { ProblemType } from "../contracts/dataset";
+import type { Params, Suggest } from "../automl/space/suggest";
+
+/** The matrices a family trains on: already preprocessed, row-major, float32. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+export interface Task {
+  type: ProblemType;
+  /** class labels, in code order (classification); y holds the code */
+  classes: string[];
+}
+
+export interface FitInput {
+  task: Task;
+  xTrain: Matrix;
+  /** class codes (classification) or targets (regression), one per row */
+  yTrain: Float32Array;
+  xVal: Matrix;
+  yVal: Float32Array;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  trainMetric: number | null;
+  valMetric: number | null;
+  seconds: number;
+}
+
+export interface FitContext {
+  seed: number;
+  /** the run's metric, used for trainMetric/valMetric in reports */
+  metric: import("../contracts/dataset").Metric;
+  /** called after every epoch; returning "stop" ends training (a scheduler's or a cancel's decision) */
+  onEpoch(report: EpochReport): Promise<"continue" | "stop">;
+  /** wall-clock instant (ms since epoch) at which training must end, keeping the best weights so far */
+  deadline: number;
+}
+
+export interface FitResult {
+  model: FittedModel;
+  epochs: number;
+  bestEpoch: number;
+  /** why training ended: "early stopping", "max epochs", "deadline", "stopped" */
+  reason: string;
+}
+
+export interface FittedModel {
+  /** classification: row-major probabilities rows x classes; regression: one value per row */
+  predict(x: Matrix): Float32Array;
+  paramCount(): number;
+  /** writes the family-specific payload into a directory (created) */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+/** A model family: owns its search space, training and persistence. It never knows how it was chosen. */
+export interface ModelFamily {
+  name: string;
+  /** bump when the space changes, so stored trials say which space they came from */
+  spaceVersion: string;
+  /** asks the hyperparameters it needs (define-by-run) */
+  defineSpace(suggest: Suggest, task: Task): Params;
+  fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
+  load(dir: string, task: Task): Promise<FittedModel>;
+}

@@ -1,0 +1,11 @@
+/** Where each thing lives in the BlobStore. One place, so that storage layout changes touch one file. */
+export const keys = {
+  datasetDir: (datasetId: string) => `datasets/${datasetId}`,
+  datasetRaw: (datasetId: string) => `datasets/${datasetId}/raw.csv`,
+  /** the columnar table written by server/data (its own files below this folder) */
+  datasetTable: (datasetId: string) => `datasets/${datasetId}/table`,
+  runDir: (runId: string) => `runs/${runId}`,
+  runSplit: (runId: string) => `runs/${runId}/split.json`,
+  /** a candidate's archive folder: manifest.json, preprocessing.json, model/ (family payload) */
+  trialArchive: (runId: string, trialId: string) => `runs/${runId}/trials/${trialId}/archive`,
+};
