@@ -1,0 +1,43 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { zipSync } from "fflate";
+import type { BlobStore } from "../storage/blob-store";
+import { keys } from "../storage/keys";
+import { Manifest } from "./manifest";
+
+/**
+ * A candidate archive is a folder: manifest.json, preprocessing.json (the fitted data stages),
+ * split.json (row indices), model/ (the family's payload, e.g. TensorFlow.js model.json + weights.bin).
+ * Downloads zip that folder; the CLI writes it unzipped.
+ */
+export const archiveFiles = {
+  manifest: "manifest.json",
+  preprocessing: "preprocessing.json",
+  split: "split.json",
+  model: "model",
+} as const;
+
+export class ArchiveNotFoundError extends Error {}
+
+export async function zipArchive(blobs: BlobStore, runId: string, trialId: string): Promise<Uint8Array> {
+  const prefix = keys.trialArchive(runId, trialId);
+  const files = await blobs.list(prefix);
+  if (files.length === 0) throw new ArchiveNotFoundError("This candidate has no archive: only finished candidates can be downloaded.");
+  const entries: Record<string, Uint8Array> = {};
+  for (const key of files) entries[key.slice(prefix.length + 1)] = new Uint8Array(await blobs.get(key));
+  return zipSync(entries, { level: 6, mtime: new Date("2026-01-01T00:00:00Z") });
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  const text = await fs.readFile(path.join(dir, archiveFiles.manifest), "utf8").catch(() => {
+    throw new ArchiveNotFoundError(`${dir} is not a candidate archive: ${archiveFiles.manifest} is missing.`);
+  });
+  return Manifest.parse(JSON.parse(text));
+}
+
+/** Copies an archive folder out of the store (CLI `export`, `train --out`). */
+export async function copyArchive(blobs: BlobStore, runId: string, trialId: string, outDir: string): Promise<void> {
+  const src = await blobs.localPath(keys.trialArchive(runId, trialId));
+  await fs.rm(outDir, { recursive: true, force: true });
+  await fs.cp(src, outDir, { recursive: true });
+}

@@ -1,0 +1,92 @@
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StudioContext } from "../context";
+import { Coordinator } from "./coordinator";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TICK_MS = 250;
+/** a claimed job whose worker has not beaten for this long is taken back (the worker died or hangs) */
+const STALE_MS = 30_000;
+/** a trial whose worker died is tried once more before it is marked failed */
+const MAX_ATTEMPTS = 2;
+
+/**
+ * Runs the coordinator loop and keeps `config.workers` worker processes alive, each with its own memory
+ * limit. Used by `npm start` (beside the Next.js server) and by the CLI.
+ */
+export class Supervisor {
+  private readonly workers = new Map<string, ChildProcess>();
+  private readonly coordinator: Coordinator;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: StudioContext,
+    private readonly log: (msg: string) => void = (m) => console.log(`[supervisor] ${m}`),
+  ) {
+    this.coordinator = new Coordinator(ctx, log);
+  }
+
+  start(): void {
+    for (let i = 0; i < this.ctx.config.workers; i++) this.spawn(`w${i}-${process.pid}`);
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    void this.tick();
+  }
+
+  /** One coordination step (exposed for tests and the CLI). */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.reap();
+      await this.coordinator.tick();
+    } catch (err) {
+      this.log(`tick failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async reap() {
+    const { requeued, failed } = await this.ctx.queue.reapStale(STALE_MS, MAX_ATTEMPTS);
+    for (const job of requeued) {
+      if (!job.trialId) continue;
+      this.log(`trial ${job.trialId}: its worker stopped answering; trying again`);
+      await this.ctx.store.updateTrial(job.trialId, { status: "queued", reason: "its worker died; retried" });
+    }
+    for (const job of failed) {
+      if (!job.trialId) continue;
+      await this.ctx.store.updateTrial(job.trialId, {
+        status: "failed",
+        reason: `its worker died ${MAX_ATTEMPTS} times (killed, or out of memory: the limit is ${this.ctx.config.workerMemoryMb} MB per worker)`,
+        finishedAt: new Date(),
+      });
+    }
+  }
+
+  private spawn(id: string) {
+    const child = fork(path.join(here, "worker-main.ts"), [], {
+      execArgv: ["--import", "tsx", `--max-old-space-size=${this.ctx.config.workerMemoryMb}`],
+      env: { ...process.env, STUDIO_WORKER_ID: id },
+      stdio: "inherit",
+    });
+    this.workers.set(id, child);
+    child.on("exit", (code, signal) => {
+      this.workers.delete(id);
+      if (this.stopped) return;
+      this.log(`worker ${id} exited (${signal ?? code}); starting a new one`);
+      setTimeout(() => !this.stopped && this.spawn(id), 500);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    const exits = [...this.workers.values()].map((c) => new Promise((r) => c.once("exit", r)));
+    for (const c of this.workers.values()) c.kill("SIGTERM");
+    await Promise.all(exits);
+    while (this.ticking) await new Promise((r) => setTimeout(r, 20));
+  }
+}
