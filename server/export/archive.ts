@@ -37,7 +37,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
 
 /** Copies an archive folder out of the store (CLI `export`, `train --out`). */
 export async function copyArchive(blobs: BlobStore, runId: string, trialId: string, outDir: string): Promise<void> {
-  const src = await blobs.localPath(keys.trialArchive(runId, trialId));
+  const key = keys.trialArchive(runId, trialId);
+  if ((await blobs.list(key)).length === 0) throw new ArchiveNotFoundError("This candidate has no archive: only finished candidates can be exported.");
+  const src = await blobs.localPath(key);
   await fs.rm(outDir, { recursive: true, force: true });
   await fs.cp(src, outDir, { recursive: true });
 }

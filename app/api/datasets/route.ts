@@ -1,0 +1,25 @@
+import { getContext } from "@/server/context";
+import { isAuthorized, unauthorized } from "@/server/usecases/access-token";
+import { respond } from "@/server/usecases/errors";
+import { listDatasets } from "@/server/usecases/list-datasets";
+import { uploadDataset } from "@/server/usecases/upload-dataset";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = () => respond(async () => Response.json(await listDatasets(await getContext())));
+
+/** The raw file is the body (streamed to disk, never read whole); its name is in `x-file-name`, URI-encoded. */
+export async function POST(request: Request) {
+  // proxy.ts leaves this route out (it would buffer the body), so the token is checked here
+  if (!isAuthorized(request.headers)) return unauthorized();
+  return respond(async () => {
+    const length = request.headers.get("content-length");
+    const dataset = await uploadDataset(await getContext(), {
+      fileName: request.headers.get("x-file-name"),
+      body: request.body,
+      declaredBytes: length ? Number(length) : null,
+    });
+    return Response.json(dataset, { status: 201 });
+  });
+}

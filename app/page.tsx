@@ -1,0 +1,5 @@
+import { DatasetsPage } from "@/components/datasets/dataset-list";
+
+export default function Home() {
+  return <DatasetsPage />;
+}

@@ -1,0 +1,103 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useDataset } from "../queries/get-dataset";
+import { useDeleteDataset } from "../queries/delete-dataset";
+import { ConfirmButton } from "../ui/confirm-button";
+import { ErrorMessage } from "../ui/error-message";
+import { formatBytes, formatCount, formatDate, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
+import { StatusBadge } from "../ui/status-badge";
+import { ColumnTable } from "./column-table";
+import { NewRunForm } from "./new-run-form";
+
+/** One dataset: counts, the column profiles, the new-run form and the dataset's runs. */
+export function DatasetPage({ id }: { id: string }) {
+  const { data, error, isPending } = useDataset(id);
+  const del = useDeleteDataset();
+  const router = useRouter();
+  if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
+  if (!data) {
+    return (
+      <main className="page">
+        <ErrorMessage error={error} />
+        <Link href="/">← All datasets</Link>
+      </main>
+    );
+  }
+  const { dataset, runs } = data;
+  return (
+    <main className="page">
+      <nav className="crumbs">
+        <Link href="/">Datasets</Link> / <span>{dataset.name}</span>
+      </nav>
+      <div className="page-title">
+        <h1 data-testid="dataset-name">{dataset.name}</h1>
+        <ConfirmButton label="Delete dataset" question="Delete this dataset and all its runs?" testId="delete-dataset" onConfirm={() => del.mutate(dataset.id, { onSuccess: () => router.push("/") })} />
+      </div>
+      <div className="stats">
+        <div className="stat">
+          <span className="stat-label">Rows</span>
+          <span className="stat-value" data-testid="dataset-rows">{formatCount(dataset.rowCount)}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-label">Columns</span>
+          <span className="stat-value" data-testid="dataset-cols">{formatCount(dataset.columnCount)}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-label">Size</span>
+          <span className="stat-value">{formatBytes(dataset.sizeBytes)}</span>
+        </div>
+        <div className="stat">
+          <span className="stat-label">Uploaded</span>
+          <span className="stat-value small">{formatDate(dataset.createdAt)}</span>
+        </div>
+      </div>
+      <ErrorMessage error={del.error} />
+      <NewRunForm key={dataset.id} detail={data} />
+      {runs.length > 0 ? (
+        <section className="card">
+          <h2>Runs</h2>
+          <table className="table" data-testid="run-table">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Label</th>
+                <th>Metric</th>
+                <th>Status</th>
+                <th className="num">Candidates</th>
+                <th className="num">Best validation</th>
+                <th className="num">Elapsed</th>
+                <th>Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
+                  <td>
+                    <Link href={`/runs/${r.id}`} className="mono" data-testid="run-link">
+                      {r.id}
+                    </Link>
+                  </td>
+                  <td className="mono">{r.label}</td>
+                  <td>{METRIC_LABELS[r.metric] ?? r.metric}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td className="num">{r.trialCount}</td>
+                  <td className="num" data-testid="run-best-score">{formatScore(r.bestValScore)}</td>
+                  <td className="num">{formatSeconds(r.elapsedSeconds)}</td>
+                  <td>{formatDate(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+      <section className="card">
+        <h2>Columns</h2>
+        <ColumnTable columns={dataset.columns} rowCount={dataset.rowCount} />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { TrialDto } from "@/server/contracts/run";
+import { usePredict } from "../queries/predict";
+import { ErrorMessage } from "../ui/error-message";
+
+/**
+ * Upload a CSV without the label and get predictions.csv back, from the best candidate or a chosen one.
+ * The download starts by itself; the link stays for another click.
+ */
+export function PredictBox({ runId, candidates, bestId }: { runId: string; candidates: TrialDto[]; bestId: string | null }) {
+  const predict = usePredict();
+  const [candidate, setCandidate] = useState("");
+  const [url, setUrl] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const link = useRef<HTMLAnchorElement>(null);
+
+  useEffect(() => {
+    // a fresh result downloads by itself; the link stays for another click
+    if (url) link.current?.click();
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [url]);
+
+  const send = (file: File | undefined) => {
+    if (!file) return;
+    setUrl(null);
+    predict.mutate(
+      { runId, file, candidate: candidate || null },
+      {
+        onSuccess: (blob) => {
+          setUrl(URL.createObjectURL(blob));
+        },
+        onSettled: () => {
+          if (input.current) input.current.value = "";
+        },
+      },
+    );
+  };
+
+  const usable = candidates.filter((t) => t.status === "done" || t.status === "stopped");
+  return (
+    <section className="card" data-testid="predict-box">
+      <h2>Predict</h2>
+      <p className="muted small">Upload a CSV with the same feature columns (the label may be left out); you get one prediction per row.</p>
+      <div className="predict-row">
+        <label className="field inline">
+          <span>Candidate</span>
+          <select value={candidate} onChange={(e) => setCandidate(e.target.value)} data-testid="predict-candidate">
+            <option value="">best{bestId ? ` (#${candidates.find((c) => c.id === bestId)?.number ?? "?"})` : ""}</option>
+            {usable.map((t) => (
+              <option key={t.id} value={t.id}>
+                #{t.number} {t.family}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={`btn${usable.length === 0 || predict.isPending ? " btn-disabled" : ""}`}>
+          {predict.isPending ? "Predicting…" : "Choose CSV…"}
+          <input
+            ref={input}
+            type="file"
+            accept=".csv,.tsv,.txt,text/csv"
+            className="visually-hidden"
+            data-testid="predict-input"
+            disabled={usable.length === 0 || predict.isPending}
+            onChange={(e) => send(e.target.files?.[0])}
+          />
+        </label>
+        {url ? (
+          <a ref={link} href={url} download="predictions.csv" className="btn btn-primary" data-testid="predict-download">
+            Download predictions.csv
+          </a>
+        ) : null}
+      </div>
+      {usable.length === 0 ? <p className="muted small">Predictions are available once a candidate has finished.</p> : null}
+      <ErrorMessage error={predict.error} />
+    </section>
+  );
+}

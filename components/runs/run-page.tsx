@@ -1,0 +1,136 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { isRunActive } from "@/server/contracts/run";
+import { LearningCurve } from "../charts/learning-curve";
+import { useCancelRun } from "../queries/cancel-run";
+import { useDeleteRun } from "../queries/delete-run";
+import { archiveUrl, leaderboardCsvUrl, useRun } from "../queries/get-run";
+import { useTrialCurve } from "../queries/get-trial-curve";
+import { useRunEvents } from "../queries/run-events";
+import { ConfirmButton } from "../ui/confirm-button";
+import { ErrorMessage } from "../ui/error-message";
+import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
+import { StatusBadge } from "../ui/status-badge";
+import { ContinueForm } from "./continue-form";
+import { Leaderboard } from "./leaderboard";
+import { PredictBox } from "./predict-box";
+
+/** A run: status and timing, the live leaderboard, the selected candidate's learning curves, actions, predictions. */
+export function RunPage({ id }: { id: string }) {
+  const [live, setLive] = useState(true);
+  const { data, error, isPending } = useRun(id, { live });
+  const active = data ? isRunActive(data.run.status) : false;
+  const connected = useRunEvents(id, active);
+  useEffect(() => setLive(connected || !active), [connected, active]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const cancel = useCancelRun(id);
+  const del = useDeleteRun();
+  const router = useRouter();
+
+  const selectedId = selected ?? data?.run.bestTrialId ?? data?.trials.find((t) => t.status === "running")?.id ?? null;
+  const curve = useTrialCurve(selectedId);
+
+  if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
+  if (!data) {
+    return (
+      <main className="page">
+        <ErrorMessage error={error} />
+        <Link href="/">← All datasets</Link>
+      </main>
+    );
+  }
+  const { run, trials } = data;
+  const metric = METRIC_LABELS[run.metric] ?? run.metric;
+  const selectedTrial = trials.find((t) => t.id === selectedId) ?? null;
+  const finished = run.status === "completed" || run.status === "cancelled";
+  const budget = [run.maxTrials !== null ? `${run.maxTrials} trials` : null, run.budgetSeconds !== null ? formatSeconds(run.budgetSeconds) : null].filter(Boolean).join(" or ");
+
+  return (
+    <main className="page">
+      <nav className="crumbs">
+        <Link href="/">Datasets</Link> / <Link href={`/datasets/${run.datasetId}`}>{run.datasetName ?? "dataset"}</Link> / <span className="mono">run {run.id}</span>
+      </nav>
+      <div className="page-title">
+        <h1>
+          Predict <span className="mono">{run.label}</span>
+        </h1>
+        <StatusBadge status={run.status} testId="run-status" />
+      </div>
+      {run.error ? (
+        <div className="alert" role="alert" data-testid="run-error">
+          {run.error}
+        </div>
+      ) : null}
+      <div className="stats">
+        <Stat label="Problem" value={PROBLEM_LABELS[run.problemType] ?? run.problemType} />
+        <Stat label="Metric" value={`${metric} (${run.direction === "min" ? "lower" : "higher"} is better)`} />
+        <Stat label="Backend" value={run.backend ?? "not started yet"} testId="run-backend" />
+        <Stat label="Budget" value={budget || "—"} />
+        <Stat label="Elapsed" value={formatSeconds(run.elapsedSeconds)} testId="run-elapsed" />
+        <Stat label="Time left (est.)" value={active ? formatSeconds(run.estimatedSecondsLeft) : "—"} testId="run-eta" />
+        <Stat label="Candidates" value={String(run.trialCount)} testId="run-trial-count" />
+        <Stat label={`Best validation ${metric}`} value={formatScore(run.bestValScore)} testId="best-val-score" />
+        <Stat label={`Best test ${metric}`} value={formatScore(run.bestTestScore)} testId="best-test-score" />
+      </div>
+
+      <div className="toolbar">
+        {active ? (
+          <button type="button" className="btn" data-testid="cancel-run" disabled={cancel.isPending || run.status === "cancelling"} onClick={() => cancel.mutate()}>
+            {run.status === "cancelling" ? "Cancelling…" : "Cancel run"}
+          </button>
+        ) : null}
+        <a className="btn" href={leaderboardCsvUrl(run.id)} download data-testid="download-leaderboard">
+          Download leaderboard CSV
+        </a>
+        {run.bestTrialId ? (
+          <a className="btn btn-primary" href={archiveUrl(run.bestTrialId)} download data-testid="download-best">
+            Download best model
+          </a>
+        ) : null}
+        <span className="spacer" />
+        <ConfirmButton
+          label="Delete run"
+          question="Delete this run and its models?"
+          testId="delete-run"
+          onConfirm={() => del.mutate(run.id, { onSuccess: () => router.push(`/datasets/${run.datasetId}`) })}
+        />
+      </div>
+      <ErrorMessage error={cancel.error ?? del.error} />
+      {finished ? <ContinueForm runId={run.id} /> : null}
+
+      <section className="card">
+        <div className="card-title">
+          <h2>Leaderboard</h2>
+          {active ? <span className={`live${connected ? " live-on" : ""}`}>{connected ? "live" : "polling"}</span> : null}
+        </div>
+        <Leaderboard run={run} trials={trials} selectedId={selectedId} onSelect={setSelected} />
+      </section>
+
+      {selectedTrial ? (
+        <section className="card" data-testid="learning-curve">
+          <h2>
+            Candidate #{selectedTrial.number} <span className="muted small">{selectedTrial.family} · {selectedTrial.status}</span>
+          </h2>
+          <ErrorMessage error={curve.error} />
+          <LearningCurve points={curve.data?.trialId === selectedTrial.id ? curve.data.points : []} metricLabel={metric} />
+        </section>
+      ) : null}
+
+      <PredictBox runId={run.id} candidates={trials} bestId={run.bestTrialId} />
+    </main>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import type { Metric } from "../../contracts/dataset";
+import type { Task } from "../../models/family";
+
+/**
+ * Scores of predictions against the truth, with scikit-learn's definitions.
+ * `yTrue` holds class codes (classification) or targets (regression); `pred` holds row-major probabilities
+ * rows x classes for classification (binary: rows x 2, column 1 is the positive class, classes[1]) and one value
+ * per row for regression. A metric that is undefined for the data (AUC with one class present) is NaN.
+ */
+
+const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set<Metric>(["logloss", "rmse", "mae"]);
+
+export const METRICS_BY_TASK: Record<Task["type"], readonly Metric[]> = {
+  binary: ["auc", "pr_auc", "logloss", "accuracy", "balanced_accuracy", "f1"],
+  multiclass: ["logloss", "accuracy", "balanced_accuracy"],
+  regression: ["rmse", "mae", "r2"],
+};
+
+export function greaterIsBetter(metric: Metric): boolean {
+  return !LOWER_IS_BETTER.has(metric);
+}
+
+export function metricsFor(task: Pick<Task, "type">): readonly Metric[] {
+  return METRICS_BY_TASK[task.type];
+}
+
+export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Float32Array): number {
+  if (!METRICS_BY_TASK[task.type].includes(metric)) {
+    throw new Error(`metric ${metric} does not apply to a ${task.type} task (use one of ${METRICS_BY_TASK[task.type].join(", ")})`);
+  }
+  const n = yTrue.length;
+  const k = task.type === "regression" ? 1 : numClasses(task);
+  if (pred.length !== n * k) {
+    throw new Error(`expected ${n * k} predictions (${n} rows x ${k}), got ${pred.length}`);
+  }
+  if (n === 0) return NaN;
+  switch (metric) {
+    case "auc":
+      return rocAuc(yTrue, positiveColumn(pred));
+    case "pr_auc":
+      return averagePrecision(yTrue, positiveColumn(pred));
+    case "logloss":
+      return logLoss(yTrue, pred, k);
+    case "accuracy":
+      return accuracy(yTrue, argmaxRows(pred, k));
+    case "balanced_accuracy":
+      return balancedAccuracy(yTrue, argmaxRows(pred, k), k);
+    case "f1":
+      return f1(yTrue, argmaxRows(pred, k));
+    case "rmse":
+      return Math.sqrt(meanOf(n, (i) => (yTrue[i] - pred[i]) ** 2));
+    case "mae":
+      return meanOf(n, (i) => Math.abs(yTrue[i] - pred[i]));
+    case "r2":
+      return r2(yTrue, pred);
+  }
+}
+
+/** Every metric that applies to the task, by name. */
+export function allMetrics(task: Task, yTrue: Float32Array, pred: Float32Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of METRICS_BY_TASK[task.type]) out[m] = score(m, task, yTrue, pred);
+  return out;
+}
+
+function numClasses(task: Task): number {
+  return task.type === "binary" ? 2 : Math.max(task.classes.length, 2);
+}
+
+function meanOf(n: number, f: (i: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += f(i);
+  return s / n;
+}
+
+function positiveColumn(pred: Float32Array): Float64Array {
+  const n = pred.length / 2;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = pred[2 * i + 1];
+  return out;
+}
+
+/** The predicted class of each row: the first column with the highest probability. */
+function argmaxRows(pred: Float32Array, k: number): Int32Array {
+  const n = pred.length / k;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (pred[i * k + c] > pred[i * k + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Area under the ROC curve as the Mann-Whitney U statistic, tied scores sharing their average rank. */
+function rocAuc(y: Float32Array, s: Float64Array): number {
+  const n = y.length;
+  const order = sortedIndex(s, true);
+  let rankSumPos = 0;
+  let pos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && s[order[j + 1]] === s[order[i]]) j++;
+    const avgRank = (i + j) / 2 + 1; // ranks are 1-based
+    for (let t = i; t <= j; t++) {
+      if (y[order[t]] === 1) {
+        rankSumPos += avgRank;
+        pos++;
+      }
+    }
+    i = j + 1;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return NaN;
+  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** Average precision: sum over distinct thresholds (high to low) of (R_n - R_{n-1}) * P_n. */
+function averagePrecision(y: Float32Array, s: Float64Array): number {
+  const n = y.length;
+  let totalPos = 0;
+  for (let i = 0; i < n; i++) if (y[i] === 1) totalPos++;
+  if (totalPos === 0) return NaN;
+  const order = sortedIndex(s, false);
+  let tp = 0;
+  let seen = 0;
+  let prevRecall = 0;
+  let ap = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && s[order[j + 1]] === s[order[i]]) j++;
+    for (let t = i; t <= j; t++) if (y[order[t]] === 1) tp++;
+    seen = j + 1;
+    const recall = tp / totalPos;
+    ap += (recall - prevRecall) * (tp / seen);
+    prevRecall = recall;
+    i = j + 1;
+  }
+  return ap;
+}
+
+function sortedIndex(s: Float64Array, ascending: boolean): Uint32Array {
+  const order = new Uint32Array(s.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort(ascending ? (a, b) => s[a] - s[b] : (a, b) => s[b] - s[a]);
+}
+
+const EPS = 1e-15;
+
+function logLoss(y: Float32Array, pred: Float32Array, k: number): number {
+  return meanOf(y.length, (i) => {
+    const p = pred[i * k + y[i]];
+    return -Math.log(Math.min(Math.max(p, EPS), 1 - EPS));
+  });
+}
+
+function accuracy(y: Float32Array, cls: Int32Array): number {
+  return meanOf(y.length, (i) => (cls[i] === y[i] ? 1 : 0));
+}
+
+/** Mean recall over the classes present in y (scikit-learn ignores the absent ones). */
+function balancedAccuracy(y: Float32Array, cls: Int32Array, k: number): number {
+  const support = new Float64Array(k);
+  const hits = new Float64Array(k);
+  for (let i = 0; i < y.length; i++) {
+    support[y[i]]++;
+    if (cls[i] === y[i]) hits[y[i]]++;
+  }
+  let sum = 0;
+  let present = 0;
+  for (let c = 0; c < k; c++) {
+    if (support[c] > 0) {
+      sum += hits[c] / support[c];
+      present++;
+    }
+  }
+  return sum / present;
+}
+
+/** F1 of the positive class (code 1); 0 when there are no true and no predicted positives. */
+function f1(y: Float32Array, cls: Int32Array): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (cls[i] === 1 && y[i] === 1) tp++;
+    else if (cls[i] === 1) fp++;
+    else if (y[i] === 1) fn++;
+  }
+  const denom = 2 * tp + fp + fn;
+  return denom === 0 ? 0 : (2 * tp) / denom;
+}
+
+/** Coefficient of determination; with a constant target, 1 for a perfect fit and 0 otherwise (as scikit-learn). */
+function r2(y: Float32Array, pred: Float32Array): number {
+  const n = y.length;
+  const mean = meanOf(n, (i) => y[i]);
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    ssRes += (y[i] - pred[i]) ** 2;
+    ssTot += (y[i] - mean) ** 2;
+  }
+  if (ssTot === 0) return ssRes === 0 ? 1 : 0;
+  return 1 - ssRes / ssTot;
+}

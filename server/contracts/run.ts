@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { Metric, ProblemType } from "./dataset";
+
+/** Runs and their candidates (trials), as the API sends them. Shared by the server and the UI. */
+export const RunStatus = z.enum(["queued", "running", "cancelling", "cancelled", "completed", "failed"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+export const TrialStatus = z.enum(["queued", "running", "done", "stopped", "failed", "cancelled"]);
+export type TrialStatus = z.infer<typeof TrialStatus>;
+
+/** whether a run can still change on its own */
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "cancelling"];
+export const isRunActive = (status: RunStatus) => ACTIVE_RUN_STATUSES.includes(status);
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ["completed", "cancelled", "failed"];
+
+/** "min" for losses and errors (logloss, rmse, mae), "max" for everything else */
+export type Direction = "min" | "max";
+const LOWER_IS_BETTER: readonly Metric[] = ["logloss", "rmse", "mae"];
+export const metricDirection = (metric: Metric): Direction => (LOWER_IS_BETTER.includes(metric) ? "min" : "max");
+
+const positiveMinutes = z.number({ error: "The time budget must be a number of minutes." }).positive("The time budget must be more than 0 minutes.").max(7 * 24 * 60, "The time budget can be at most a week.");
+const positiveTrials = z.number({ error: "The trial count must be a whole number." }).int("The trial count must be a whole number.").min(1, "Ask for at least 1 trial.").max(100_000, "At most 100000 trials.");
+
+export const CreateRunInput = z
+  .object({
+    datasetId: z.string().min(1, "Choose a dataset."),
+    label: z.string().min(1, "Choose the label column (the value to predict)."),
+    problemType: ProblemType.optional(),
+    metric: Metric.optional(),
+    budgetMinutes: positiveMinutes.optional(),
+    maxTrials: positiveTrials.optional(),
+    seed: z.number().int("The seed must be a whole number.").min(0).max(2 ** 31 - 1).optional(),
+  })
+  .refine((v) => v.budgetMinutes !== undefined || v.maxTrials !== undefined, {
+    message: "Set a time budget (minutes), a maximum number of trials, or both.",
+    path: ["budgetMinutes"],
+  });
+export type CreateRunInput = z.input<typeof CreateRunInput>;
+
+export const ContinueRunInput = z
+  .object({ extraTrials: positiveTrials.optional(), extraMinutes: positiveMinutes.optional() })
+  .refine((v) => v.extraTrials !== undefined || v.extraMinutes !== undefined, {
+    message: "Give extra trials, extra minutes, or both.",
+    path: ["extraTrials"],
+  });
+export type ContinueRunInput = z.input<typeof ContinueRunInput>;
+
+export const TrialDto = z.object({
+  id: z.string(),
+  runId: z.string(),
+  number: z.number().int(),
+  family: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  status: TrialStatus,
+  reason: z.string().nullable(),
+  valScore: z.number().nullable(),
+  testScore: z.number().nullable(),
+  valMetrics: z.record(z.string(), z.number()).nullable(),
+  testMetrics: z.record(z.string(), z.number()).nullable(),
+  epochs: z.number().nullable(),
+  bestEpoch: z.number().nullable(),
+  paramCount: z.number().nullable(),
+  archiveBytes: z.number().nullable(),
+  /** training seconds when finished, seconds so far while running */
+  durationSeconds: z.number().nullable(),
+  predictMsPer1k: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type TrialDto = z.infer<typeof TrialDto>;
+
+export const RunDto = z.object({
+  id: z.string(),
+  datasetId: z.string(),
+  datasetName: z.string().nullable(),
+  label: z.string(),
+  problemType: ProblemType,
+  metric: Metric,
+  direction: z.enum(["min", "max"]),
+  strategy: z.string(),
+  scheduler: z.string(),
+  seed: z.number().int(),
+  maxTrials: z.number().nullable(),
+  budgetSeconds: z.number().nullable(),
+  status: RunStatus,
+  error: z.string().nullable(),
+  backend: z.string().nullable(),
+  bestTrialId: z.string().nullable(),
+  bestValScore: z.number().nullable(),
+  bestTestScore: z.number().nullable(),
+  trialCount: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** seconds spent searching, including the current segment while running */
+  elapsedSeconds: z.number(),
+  /** a rough estimate while the run is active; null when unknown or finished */
+  estimatedSecondsLeft: z.number().nullable(),
+});
+export type RunDto = z.infer<typeof RunDto>;
+
+/** GET /api/runs/:id — the run and its leaderboard (best validation score first) */
+export const RunDetailDto = z.object({ run: RunDto, trials: z.array(TrialDto) });
+export type RunDetailDto = z.infer<typeof RunDetailDto>;
+
+/** GET /api/runs — every run (newest first), optionally of one dataset */
+export const RunListDto = z.object({ runs: z.array(RunDto) });
+export type RunListDto = z.infer<typeof RunListDto>;
+
+/** one server-sent event of GET /api/runs/:id/events: the run, and the trials changed since the last event */
+export const RunEventDto = z.object({ run: RunDto, trials: z.array(TrialDto) });
+export type RunEventDto = z.infer<typeof RunEventDto>;
+
+export const CurvePointDto = z.object({
+  epoch: z.number().int(),
+  trainLoss: z.number(),
+  valLoss: z.number(),
+  trainMetric: z.number().nullable(),
+  valMetric: z.number().nullable(),
+  seconds: z.number(),
+});
+export type CurvePointDto = z.infer<typeof CurvePointDto>;
+
+export const TrialCurveDto = z.object({ trialId: z.string(), status: TrialStatus, points: z.array(CurvePointDto) });
+export type TrialCurveDto = z.infer<typeof TrialCurveDto>;
+
+const FINISHED_WITH_SCORE: readonly TrialStatus[] = ["done", "stopped"];
+
+/** whether a trial has a usable validation score (and an archive) */
+export const hasScore = (t: Pick<TrialDto, "status" | "valScore">) =>
+  FINISHED_WITH_SCORE.includes(t.status) && t.valScore !== null && Number.isFinite(t.valScore);
+
+/**
+ * Leaderboard order: scored candidates by validation score (best first, ties: the earlier trial),
+ * then running and queued ones, then the rest; each group by trial number.
+ */
+export function compareTrials(direction: Direction) {
+  const group = (t: TrialDto) => (hasScore(t) ? 0 : t.status === "running" ? 1 : t.status === "queued" ? 2 : 3);
+  return (a: TrialDto, b: TrialDto): number => {
+    const ga = group(a);
+    const gb = group(b);
+    if (ga !== gb) return ga - gb;
+    if (ga === 0) {
+      const d = direction === "max" ? (b.valScore as number) - (a.valScore as number) : (a.valScore as number) - (b.valScore as number);
+      if (d !== 0) return d;
+    }
+    return a.number - b.number;
+  };
+}
+
+/** Merges changed trials into a leaderboard and re-sorts it (used by the live updates). */
+export function mergeTrials(current: TrialDto[], changed: TrialDto[], direction: Direction): TrialDto[] {
+  if (changed.length === 0) return current;
+  const byId = new Map(current.map((t) => [t.id, t]));
+  for (const t of changed) byId.set(t.id, t);
+  return [...byId.values()].sort(compareTrials(direction));
+}

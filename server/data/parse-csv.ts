@@ -1,0 +1,218 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import { Transform } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import Papa from "papaparse";
+import { ColumnBuilder, type CellFormat } from "./column-builder";
+import { DataError } from "./data-error";
+import { SNIFF_BYTES, assertText, detectDelimiter, hasUtf8Bom, type Delimiter } from "./sniff";
+import type { Table } from "./table";
+import { DEFAULT_MISSING_TOKENS, type DateFormat } from "./values";
+
+export { DataError } from "./data-error";
+
+export interface ParseOptions {
+  /** files above this size are refused before any parsing */
+  maxBytes?: number;
+  /** cells (after trimming) that mean "no value"; replaces the defaults */
+  missingTokens?: string[];
+  onProgress?(bytes: number, total: number): void;
+}
+
+export interface ParseInfo {
+  /** column names, in file order (trimmed; a blank name becomes column_<n>) */
+  header: string[];
+  /** of the raw file bytes */
+  sha256: string;
+  sizeBytes: number;
+  delimiter: Delimiter;
+  /** how each column's cells were read, by column name */
+  formats: Record<string, CellFormat>;
+  /** the date format of each datetime column, by column name */
+  dateFormats: Record<string, DateFormat>;
+}
+
+export type ParsedTable = Table & ParseInfo;
+
+/**
+ * Parses a CSV file into a columnar Table, streaming: the text is never held whole, only the columns being built.
+ * Anything wrong with the file itself is a DataError that tells the user what to fix.
+ */
+export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promise<ParsedTable> {
+  const stat = await fs.stat(path);
+  const total = stat.size;
+  if (opts.maxBytes !== undefined && total > opts.maxBytes) {
+    throw new DataError(
+      `The file is ${formatBytes(total)}, over the upload limit of ${formatBytes(opts.maxBytes)}. Upload a smaller file, for example a sample of the rows.`,
+    );
+  }
+  const head = await readHead(path);
+  if (head.length === 0 || new TextDecoder().decode(head).replace(/^\uFEFF/, "").trim() === "") {
+    throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
+  }
+  assertText(head);
+  const bom = hasUtf8Bom(head);
+  const delimiter = detectDelimiter(new TextDecoder().decode(bom ? head.subarray(3) : head), total > head.length);
+  const missing = new Set(opts.missingTokens ?? DEFAULT_MISSING_TOKENS);
+
+  const hash = createHash("sha256");
+  let seen = 0;
+  const decoder = new StringDecoder("utf8");
+  let first = true;
+  // hashes the raw bytes and hands Papa whole characters: Papa would decode each chunk alone and break
+  // a multi-byte character cut at a chunk boundary
+  const text = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      seen += chunk.length;
+      opts.onProgress?.(seen, total);
+      let s = decoder.write(chunk);
+      if (first && s.length > 0) {
+        first = false;
+        if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      }
+      done(null, s.length > 0 ? s : undefined);
+    },
+    flush(done) {
+      const rest = decoder.end();
+      done(null, rest.length > 0 ? rest : undefined);
+    },
+  });
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  file.on("error", (e) => text.destroy(e));
+  file.pipe(text);
+
+  const rows = new RowSink(missing);
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      file.destroy();
+      reject(e);
+    };
+    Papa.parse<string[]>(text as unknown as File, {
+      delimiter,
+      header: false,
+      skipEmptyLines: false,
+      chunk(results, parser) {
+        try {
+          const quoteError = results.errors.find((e) => e.type === "Quotes");
+          if (quoteError) {
+            throw new DataError(
+              `A quoted value is never closed (near data row ${(quoteError.row ?? 0) + 1}). Check that every opening quote " has a closing one.`,
+            );
+          }
+          for (const row of results.data) rows.add(row);
+        } catch (e) {
+          // settle first: abort() calls complete() synchronously
+          fail(e);
+          parser.abort();
+        }
+      },
+      complete() {
+        if (settled) return;
+        settled = true;
+        resolve();
+      },
+      error(e: Error) {
+        fail(e);
+      },
+    });
+  });
+  return { ...rows.finish(delimiter), sha256: hash.digest("hex"), sizeBytes: total };
+}
+
+/** Receives parsed rows: checks the header and each row's width, feeds the column builders, counts lines. */
+class RowSink {
+  private header: string[] | null = null;
+  private builders: ColumnBuilder[] = [];
+  private rowCount = 0;
+  /** the file line the next row starts on; quoted values may span lines, so rows and lines differ */
+  private line = 1;
+
+  constructor(private readonly missing: ReadonlySet<string>) {}
+
+  add(row: string[]): void {
+    const line = this.line;
+    this.line += 1 + embeddedNewlines(row);
+    if (row.length === 1 && row[0].trim() === "") return; // blank line
+    if (!this.header) {
+      this.header = checkHeader(row);
+      this.builders = this.header.map((name) => new ColumnBuilder(name, this.missing));
+      return;
+    }
+    if (row.length !== this.header.length) {
+      throw new DataError(
+        `Line ${line} has ${row.length} ${row.length === 1 ? "field" : "fields"} but the header has ${this.header.length}. ` +
+          "Every row needs one value per column: fix or remove that line (quote values that contain the delimiter).",
+      );
+    }
+    for (let c = 0; c < row.length; c++) this.builders[c].push(row[c].trim());
+    this.rowCount++;
+  }
+
+  finish(delimiter: Delimiter): Omit<ParsedTable, "sha256" | "sizeBytes"> {
+    if (!this.header) throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
+    if (this.rowCount === 0) {
+      throw new DataError("The file has a header but no data rows. Upload a CSV with at least one row of data below the header.");
+    }
+    const formats: Record<string, CellFormat> = {};
+    const dateFormats: Record<string, DateFormat> = {};
+    const columns = this.builders.map((b) => {
+      const built = b.finish();
+      formats[b.name] = built.format;
+      if (built.dateFormat) dateFormats[b.name] = built.dateFormat;
+      return built.column;
+    });
+    return { rowCount: this.rowCount, columns, header: this.header, delimiter, formats, dateFormats };
+  }
+}
+
+function checkHeader(row: string[]): string[] {
+  const header = row.map((h, i) => h.trim() || `column_${i + 1}`);
+  if (header.length < 2) {
+    throw new DataError(
+      `The file has only one column ("${header[0]}"); it needs at least two columns: features and a label. ` +
+        "If it does have several, use comma, semicolon, tab or | between values.",
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const h of header) counts.set(h, (counts.get(h) ?? 0) + 1);
+  const dups = [...counts].filter(([, n]) => n > 1).map(([h]) => h);
+  if (dups.length > 0) {
+    throw new DataError(`Column names must be unique; these appear more than once: ${dups.join(", ")}. Rename them in the header row.`);
+  }
+  return header;
+}
+
+function embeddedNewlines(row: string[]): number {
+  let n = 0;
+  for (const field of row) {
+    let i = field.indexOf("\n");
+    while (i !== -1) {
+      n++;
+      i = field.indexOf("\n", i + 1);
+    }
+  }
+  return n;
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await fs.open(path, "r");
+  try {
+    const buf = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,221 @@
+/**
+ * Store on Prisma (SQLite or PostgreSQL: the same code runs on either generated client). Conditional transitions are
+ * single `updateMany ... where status in (...)` statements, so they are atomic on both databases without transactions.
+ */
+import { Prisma, type PrismaClient } from "./generated/sqlite/client";
+import type { CurvePoint, Dataset, Run, Trial } from "./generated/sqlite/client";
+import type { ColumnProfile, Metric, ProblemType } from "../contracts/dataset";
+import type { CurvePointRow, DatasetRow, NewRun, NewTrial, RunRow, RunStatus, Store, TrialResult, TrialRow, TrialStatus } from "./store";
+
+/** The Prisma client the store and queue run on (typed by the SQLite client; the PostgreSQL one is identical in use). */
+export type PrismaDb = PrismaClient;
+
+type RunPatch = Partial<Omit<RunRow, "id" | "datasetId" | "createdAt">>;
+
+/** Json? columns: JS null means SQL NULL. */
+function nullableJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
+/** Drops undefined keys, so that a patch only touches the fields it names. */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function runData(patch: RunPatch): Prisma.RunUpdateManyMutationInput {
+  const { searchState, ...rest } = defined(patch);
+  const data: Prisma.RunUpdateManyMutationInput = { ...rest };
+  if ("searchState" in patch && patch.searchState !== undefined) data.searchState = nullableJson(searchState);
+  return data;
+}
+
+function trialData(patch: TrialResult): Prisma.TrialUpdateManyMutationInput {
+  const { valMetrics, testMetrics, ...rest } = defined(patch);
+  const data: Prisma.TrialUpdateManyMutationInput = { ...rest };
+  if (patch.valMetrics !== undefined) data.valMetrics = nullableJson(valMetrics);
+  if (patch.testMetrics !== undefined) data.testMetrics = nullableJson(testMetrics);
+  return data;
+}
+
+export function toDatasetRow(d: Dataset): DatasetRow {
+  return {
+    id: d.id,
+    name: d.name,
+    sizeBytes: d.sizeBytes,
+    rowCount: d.rowCount,
+    columnCount: d.columnCount,
+    sha256: d.sha256,
+    columns: d.columns as unknown as ColumnProfile[],
+    createdAt: d.createdAt,
+  };
+}
+
+export function toRunRow(r: Run): RunRow {
+  return {
+    id: r.id,
+    datasetId: r.datasetId,
+    label: r.label,
+    problemType: r.problemType as ProblemType,
+    metric: r.metric as Metric,
+    strategy: r.strategy,
+    scheduler: r.scheduler,
+    seed: r.seed,
+    maxTrials: r.maxTrials,
+    budgetSeconds: r.budgetSeconds,
+    status: r.status as RunStatus,
+    error: r.error,
+    backend: r.backend,
+    spaceVersion: r.spaceVersion,
+    searchState: r.searchState ?? null,
+    bestTrialId: r.bestTrialId,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    elapsedSeconds: r.elapsedSeconds,
+  };
+}
+
+export function toTrialRow(t: Trial): TrialRow {
+  return {
+    id: t.id,
+    runId: t.runId,
+    number: t.number,
+    family: t.family,
+    params: t.params as TrialRow["params"],
+    spaceVersion: t.spaceVersion,
+    status: t.status as TrialStatus,
+    reason: t.reason,
+    valScore: t.valScore,
+    testScore: t.testScore,
+    valMetrics: (t.valMetrics ?? null) as TrialRow["valMetrics"],
+    testMetrics: (t.testMetrics ?? null) as TrialRow["testMetrics"],
+    epochs: t.epochs,
+    bestEpoch: t.bestEpoch,
+    paramCount: t.paramCount,
+    archiveBytes: t.archiveBytes,
+    trainSeconds: t.trainSeconds,
+    predictMsPer1k: t.predictMsPer1k,
+    attempts: t.attempts,
+    createdAt: t.createdAt,
+    startedAt: t.startedAt,
+    finishedAt: t.finishedAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+function toCurvePointRow(p: CurvePoint): CurvePointRow {
+  return { epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss, trainMetric: p.trainMetric, valMetric: p.valMetric, seconds: p.seconds };
+}
+
+export class PrismaStore implements Store {
+  constructor(
+    private readonly prisma: PrismaDb,
+    private readonly onClose: () => Promise<void> = () => prisma.$disconnect(),
+  ) {}
+
+  // datasets
+
+  async createDataset(row: Omit<DatasetRow, "createdAt">): Promise<DatasetRow> {
+    const { columns, ...rest } = row;
+    return toDatasetRow(await this.prisma.dataset.create({ data: { ...rest, columns: columns as unknown as Prisma.InputJsonValue } }));
+  }
+
+  async getDataset(id: string): Promise<DatasetRow | null> {
+    const d = await this.prisma.dataset.findUnique({ where: { id } });
+    return d && toDatasetRow(d);
+  }
+
+  async listDatasets(): Promise<DatasetRow[]> {
+    return (await this.prisma.dataset.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }] })).map(toDatasetRow);
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    await this.prisma.dataset.deleteMany({ where: { id } });
+  }
+
+  // runs
+
+  async createRun(run: NewRun): Promise<RunRow> {
+    return toRunRow(await this.prisma.run.create({ data: { ...run } }));
+  }
+
+  async getRun(id: string): Promise<RunRow | null> {
+    const r = await this.prisma.run.findUnique({ where: { id } });
+    return r && toRunRow(r);
+  }
+
+  async listRuns(filter: { datasetId?: string; statuses?: RunStatus[] } = {}): Promise<RunRow[]> {
+    const rows = await this.prisma.run.findMany({
+      where: { datasetId: filter.datasetId, status: filter.statuses ? { in: filter.statuses } : undefined },
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    });
+    return rows.map(toRunRow);
+  }
+
+  async updateRun(id: string, patch: RunPatch): Promise<RunRow> {
+    return toRunRow(await this.prisma.run.update({ where: { id }, data: runData(patch) }));
+  }
+
+  async transitionRun(id: string, from: RunStatus[], patch: RunPatch): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({ where: { id, status: { in: from } }, data: runData(patch) });
+    return count === 1;
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.prisma.run.deleteMany({ where: { id } });
+  }
+
+  // trials
+
+  async createTrial(trial: NewTrial): Promise<TrialRow> {
+    return toTrialRow(await this.prisma.trial.create({ data: { ...trial } }));
+  }
+
+  async getTrial(id: string): Promise<TrialRow | null> {
+    const t = await this.prisma.trial.findUnique({ where: { id } });
+    return t && toTrialRow(t);
+  }
+
+  async listTrials(runId: string): Promise<TrialRow[]> {
+    return (await this.prisma.trial.findMany({ where: { runId }, orderBy: { number: "asc" } })).map(toTrialRow);
+  }
+
+  /** trials whose updatedAt is at or after `since` (at: a change in the same millisecond is not lost), by number */
+  async listTrialsUpdatedSince(runId: string, since: Date): Promise<TrialRow[]> {
+    return (await this.prisma.trial.findMany({ where: { runId, updatedAt: { gte: since } }, orderBy: { number: "asc" } })).map(toTrialRow);
+  }
+
+  async updateTrial(id: string, patch: TrialResult): Promise<TrialRow> {
+    return toTrialRow(await this.prisma.trial.update({ where: { id }, data: trialData(patch) }));
+  }
+
+  async transitionTrial(id: string, from: TrialStatus[], patch: TrialResult): Promise<boolean> {
+    // updateMany does not maintain @updatedAt by itself on every Prisma version: set it.
+    const { count } = await this.prisma.trial.updateMany({ where: { id, status: { in: from } }, data: { ...trialData(patch), updatedAt: new Date() } });
+    return count === 1;
+  }
+
+  // learning curves
+
+  async addCurvePoint(trialId: string, point: CurvePointRow): Promise<void> {
+    const data = { trainLoss: point.trainLoss, valLoss: point.valLoss, trainMetric: point.trainMetric ?? null, valMetric: point.valMetric ?? null, seconds: point.seconds };
+    // a re-reported epoch replaces the earlier point
+    await this.prisma.curvePoint.upsert({
+      where: { trialId_epoch: { trialId, epoch: point.epoch } },
+      create: { trialId, epoch: point.epoch, ...data },
+      update: data,
+    });
+  }
+
+  async listCurve(trialId: string): Promise<CurvePointRow[]> {
+    return (await this.prisma.curvePoint.findMany({ where: { trialId }, orderBy: { epoch: "asc" } })).map(toCurvePointRow);
+  }
+
+  async clearCurve(trialId: string): Promise<void> {
+    await this.prisma.curvePoint.deleteMany({ where: { trialId } });
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}

@@ -1,0 +1,59 @@
+import type { RunRow, TrialRow } from "../db/store";
+import type { ModelFamily, Task } from "../models/family";
+import { getFamily } from "../models/registry";
+import { greaterIsBetter } from "../automl/estimation/metrics";
+import { replaySpace } from "../automl/space/recording-suggest";
+import type { Params } from "../automl/space/suggest";
+import type { TrialState } from "../automl/space/trial-record";
+import { MemoryTrialStore } from "../automl/store/memory-trial-store";
+import { createStrategy } from "../automl/strategies";
+import { Study } from "../automl/study";
+
+/** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
+export const BATCH_SIZE = 4;
+/** the family searched until model-family search arrives; the family is recorded on every trial */
+const SEARCHED_FAMILY = "mlp";
+
+/**
+ * Asks the run's study for trial `number`. The study's state is rebuilt from the stored trials each time
+ * (the database is the only truth), so a restarted coordinator proposes exactly what it would have.
+ * Returns null while an earlier batch is unfinished.
+ */
+export async function proposeTrial(run: RunRow, trials: TrialRow[], number: number): Promise<{ family: string; params: Params } | null> {
+  const family = getFamily(SEARCHED_FAMILY);
+  // the space depends on the problem type only; classes are not known to the coordinator
+  const task: Task = { type: run.problemType, classes: [] };
+  const space = (s: Parameters<ModelFamily["defineSpace"]>[0]) => family.defineSpace(s, task);
+  const store = new MemoryTrialStore();
+  for (const t of trials) {
+    const replayed = replaySpace(space, t.params);
+    await store.saveProposal(run.id, { number: t.number, ...replayed });
+    const outcome = studyOutcome(t);
+    if (outcome) await store.saveResult(run.id, t.number, outcome);
+  }
+  const study = new Study({
+    studyId: run.id,
+    strategy: createStrategy(run.strategy),
+    direction: greaterIsBetter(run.metric) ? "maximize" : "minimize",
+    seed: run.seed,
+    store,
+    batchSize: BATCH_SIZE,
+  });
+  const proposal = await study.ask(number, space);
+  return proposal && { family: SEARCHED_FAMILY, params: proposal.params };
+}
+
+/** How the study sees a stored trial's outcome; null while it is still queued or running. */
+function studyOutcome(t: TrialRow): { value: number | null; state: TrialState } | null {
+  switch (t.status) {
+    case "done":
+      return t.valScore == null ? { value: null, state: "failed" } : { value: t.valScore, state: "complete" };
+    case "stopped":
+      return { value: t.valScore, state: t.valScore == null ? "failed" : "pruned" };
+    case "failed":
+    case "cancelled":
+      return { value: null, state: "failed" };
+    default:
+      return null;
+  }
+}

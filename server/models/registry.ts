@@ -1,0 +1,15 @@
+import type { ModelFamily } from "./family";
+import { mlpFamily } from "./tfjs-mlp";
+
+/** Every model family the studio can search, by name. */
+export const families: Record<string, ModelFamily> = {
+  [mlpFamily.name]: mlpFamily,
+};
+
+export function getFamily(name: string): ModelFamily {
+  const family = Object.hasOwn(families, name) ? families[name] : undefined;
+  if (!family) {
+    throw new Error(`unknown model family "${name}"; known families: ${Object.keys(families).join(", ")}`);
+  }
+  return family;
+}

@@ -1,0 +1,20 @@
+import type { ModelFamily } from "../family";
+import { defineSpace, SPACE_VERSION } from "./space";
+import { fitMlp } from "./fit";
+import { loadMlp } from "./persist";
+import { FittedMlp } from "./fitted";
+
+/** Multi-layer perceptrons in TensorFlow.js (see fit.ts for training, train-step.ts for the step). */
+export const mlpFamily: ModelFamily = {
+  name: "mlp",
+  spaceVersion: SPACE_VERSION,
+  defineSpace,
+  fit: fitMlp,
+  async load(dir, task) {
+    const p = await loadMlp(dir, task);
+    return new FittedMlp(p.model, p.spec, p.task, p.scaler, p.params);
+  },
+};
+
+export { FittedMlp } from "./fitted";
+export { parseParams, type MlpParams } from "./space";

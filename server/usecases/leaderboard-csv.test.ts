@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { csvCell, leaderboardCsv } from "./leaderboard-csv";
+import { bodyOf, tempContext } from "./test-context";
+import { uploadDataset } from "./upload-dataset";
+
+describe("csvCell", () => {
+  it("quotes text, doubles quotes and defuses formulas, leaving numbers alone", () => {
+    expect(csvCell(1.5)).toBe("1.5");
+    expect(csvCell(-2)).toBe("-2");
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(Number.NaN)).toBe("");
+    expect(csvCell(true)).toBe("true");
+    expect(csvCell("relu")).toBe('"relu"');
+    expect(csvCell('say "hi", ok\nbye')).toBe('"say ""hi"", ok\nbye"');
+    expect(csvCell("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell("+1+2")).toBe('"\'+1+2"');
+    expect(csvCell("-cmd")).toBe('"\'-cmd"');
+    expect(csvCell("@SUM(A1)")).toBe('"\'@SUM(A1)"');
+    expect(csvCell("-1.5e3")).toBe('"-1.5e3"');
+  });
+});
+
+describe("leaderboard-csv", () => {
+  let ctx: Awaited<ReturnType<typeof tempContext>>;
+  beforeEach(async () => {
+    ctx = await tempContext();
+  });
+  afterEach(async () => ctx.dispose());
+
+  it("writes one row per candidate, best first, with every hyperparameter", async () => {
+    const ds = await uploadDataset(ctx, { fileName: "d.csv", body: bodyOf("a,b\n1,x\n2,y\n3,x\n") });
+    const run = await ctx.store.createRun({ id: "r1", datasetId: ds.id, label: "b", problemType: "binary", metric: "auc", strategy: "random", scheduler: "none", seed: 0, maxTrials: 2, budgetSeconds: null, spaceVersion: "1" });
+    await ctx.store.createTrial({ id: "t0", runId: run.id, number: 0, family: "mlp", params: { act: "=cmd()", units: 4 }, spaceVersion: "1" });
+    await ctx.store.createTrial({ id: "t1", runId: run.id, number: 1, family: "mlp", params: { act: "relu", dropout: 0.1 }, spaceVersion: "1" });
+    await ctx.store.updateTrial("t0", { status: "done", valScore: 0.7, testScore: 0.6 });
+    await ctx.store.updateTrial("t1", { status: "done", valScore: 0.9, testScore: 0.8 });
+    const { csv, fileName } = await leaderboardCsv(ctx, run.id);
+    expect(fileName).toBe("leaderboard-r1.csv");
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toContain('"validation_auc","test_auc"');
+    expect(lines[0]).toContain('"hp_act","hp_dropout","hp_units"');
+    expect(lines[1]).toMatch(/^1,1,"t1","mlp","done",,0\.9,0\.8,/);
+    expect(lines[1]).toMatch(/"relu",0\.1,$/);
+    expect(lines[2]).toMatch(/"'=cmd\(\)",,4$/);
+  });
+});
