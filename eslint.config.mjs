@@ -31,20 +31,16 @@ function importsOnlyParser() {
       const node = (type, start, end, extra) => ({ type, range: [start, end], loc: { start: at(start), end: at(end) }, ...extra });
       const body = [];
       for (const m of code.matchAll(STATEMENT)) {
-        const start = m.index + m[1].length;
+        const start = m.index + m[0].indexOf(m[2], m[1].length);
         const end = m.index + m[0].length;
         const srcStart = end - m[6].length - 2;
         const source = node("Literal", srcStart, end, { value: m[6], raw: code.slice(srcStart, end) });
-        const isExport = m[2] === "export";
-        if (isExport && !m[4]) continue; // `export "x"` is not a thing; `export ... from` needs from
-        body.push(
-          isExport
-            ? node("ExportAllDeclaration", start, end, { source, exported: null, exportKind: m[3] ? "type" : "value", attributes: [] })
-            : node("ImportDeclaration", start, end, { source, specifiers: [], importKind: m[3] ? "type" : "value", attributes: [] }),
-        );
+        if (m[2] === "export" && !m[4]) continue; // only `export ... from "x"` names a module
+        // re-exports are recorded as imports: for the boundaries, both depend on the module
+        body.push(node("ImportDeclaration", start, end, { source, specifiers: [], importKind: m[3] ? "type" : "value", attributes: [] }));
       }
       const ast = node("Program", 0, code.length, { sourceType: "module", body, tokens: [], comments: [] });
-      return { ast, visitorKeys: { Program: ["body"], ImportDeclaration: ["source"], ExportAllDeclaration: ["source"], Literal: [] } };
+      return { ast, visitorKeys: { Program: ["body"], ImportDeclaration: ["source"], Literal: [] } };
     },
   };
 }

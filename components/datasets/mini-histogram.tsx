@@ -28,7 +28,9 @@ export function MiniDistribution({ column }: { column: ColumnProfile }) {
       <div className="top-values">
         {top.map((t) => (
           <div key={t.value} className="top-value" title={`${t.value}: ${t.count}`}>
-            <span className="top-value-bar" style={{ width: `${Math.max(4, (t.count / max) * 60)}px` }} />
+            <span className="top-value-track">
+              <span className="top-value-bar" style={{ width: `${Math.max(4, (t.count / max) * 100)}%` }} />
+            </span>
             <span className="top-value-label">{t.value === "" ? "(empty)" : t.value}</span>
             <span className="muted">{t.count}</span>
           </div>

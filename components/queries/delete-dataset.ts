@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch, enc } from "./api";
+import { systemKey } from "./get-system";
 import { datasetsKey } from "./list-datasets";
 
 /** DELETE /api/datasets/:id */
@@ -10,6 +11,7 @@ export const useDeleteDataset = () => {
     mutationFn: deleteDataset,
     onSuccess: (_v, id) => {
       qc.removeQueries({ queryKey: [...datasetsKey, id] });
+      void qc.invalidateQueries({ queryKey: systemKey });
       return qc.invalidateQueries({ queryKey: datasetsKey });
     },
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { DatasetDto } from "@/server/contracts/dataset";
 import { ApiError } from "./api";
+import { systemKey } from "./get-system";
 import { datasetsKey } from "./list-datasets";
 
 export interface UploadVars {
@@ -44,6 +45,6 @@ export const useUploadDataset = () => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: uploadDataset,
-    onSettled: () => qc.invalidateQueries({ queryKey: datasetsKey }),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: datasetsKey }), qc.invalidateQueries({ queryKey: systemKey })]),
   });
 };

@@ -20,7 +20,7 @@ export async function trainCommand(values: Options): Promise<void> {
   await fs.mkdir(out, { recursive: true });
   await fs.rm(path.join(out, ".studio"), { recursive: true, force: true });
   const ctx = await openCliStudio(out, optionalNumber(values, "workers"));
-  const supervisor = new Supervisor(ctx, () => {});
+  const supervisor = new Supervisor(ctx, { log: () => {} });
   try {
     const dataset = await uploadDataset(ctx, { fileName: path.basename(csv), body: createReadStream(csv) });
     console.log(`dataset: ${dataset.rowCount} rows, ${dataset.columnCount} columns (${dataset.sha256.slice(0, 12)})`);

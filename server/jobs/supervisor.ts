@@ -6,10 +6,14 @@ import { Coordinator } from "./coordinator";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TICK_MS = 250;
-/** a claimed job whose worker has not beaten for this long is taken back (the worker died or hangs) */
-const STALE_MS = 30_000;
 /** a trial whose worker died is tried once more before it is marked failed */
 const MAX_ATTEMPTS = 2;
+
+export interface SupervisorOptions {
+  log?: (msg: string) => void;
+  /** a claimed job whose worker has not beaten for this long is taken back (the worker died or hangs) */
+  staleMs?: number;
+}
 
 /**
  * Runs the coordinator loop and keeps `config.workers` worker processes alive, each with its own memory
@@ -22,11 +26,21 @@ export class Supervisor {
   private ticking = false;
   private stopped = false;
 
+  private readonly log: (msg: string) => void;
+  private readonly staleMs: number;
+
   constructor(
     private readonly ctx: StudioContext,
-    private readonly log: (msg: string) => void = (m) => console.log(`[supervisor] ${m}`),
+    options: SupervisorOptions = {},
   ) {
-    this.coordinator = new Coordinator(ctx, log);
+    this.log = options.log ?? ((m) => console.log(`[supervisor] ${m}`));
+    this.staleMs = options.staleMs ?? 30_000;
+    this.coordinator = new Coordinator(ctx, this.log);
+  }
+
+  /** the worker processes' ids (for tests that kill one) */
+  workerPids(): number[] {
+    return [...this.workers.values()].map((c) => c.pid).filter((p): p is number => p !== undefined);
   }
 
   start(): void {
@@ -50,7 +64,7 @@ export class Supervisor {
   }
 
   private async reap() {
-    const { requeued, failed } = await this.ctx.queue.reapStale(STALE_MS, MAX_ATTEMPTS);
+    const { requeued, failed } = await this.ctx.queue.reapStale(this.staleMs, MAX_ATTEMPTS);
     for (const job of requeued) {
       if (!job.trialId) continue;
       this.log(`trial ${job.trialId}: its worker stopped answering; trying again`);
@@ -69,7 +83,14 @@ export class Supervisor {
   private spawn(id: string) {
     const child = fork(path.join(here, "worker-main.ts"), [], {
       execArgv: ["--import", "tsx", `--max-old-space-size=${this.ctx.config.workerMemoryMb}`],
-      env: { ...process.env, STUDIO_WORKER_ID: id },
+      // workers open the same studio as this process, whatever its environment said
+      env: {
+        ...process.env,
+        STUDIO_WORKER_ID: id,
+        STUDIO_DATA_DIR: this.ctx.config.dataDir,
+        DATABASE_URL: this.ctx.config.databaseUrl ?? "",
+        ...(this.ctx.config.backend ? { TFJS_BACKEND: this.ctx.config.backend } : {}),
+      },
       stdio: "inherit",
     });
     this.workers.set(id, child);
@@ -84,8 +105,9 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    const exits = [...this.workers.values()].map((c) => new Promise((r) => c.once("exit", r)));
-    for (const c of this.workers.values()) c.kill("SIGTERM");
+    const alive = [...this.workers.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+    const exits = alive.map((c) => new Promise((r) => c.once("exit", r)));
+    for (const c of alive) c.kill("SIGTERM");
     await Promise.all(exits);
     while (this.ticking) await new Promise((r) => setTimeout(r, 20));
   }

@@ -25,14 +25,19 @@ export function runDeadline(run: RunRow): number {
  * validation split, score both splits, measure cost, and write the candidate's archive.
  * Throws on failure; the worker records the reason.
  */
-export async function trainTrial(ctx: StudioContext, trial: TrialRow, backend: string, onBeat: () => Promise<void>): Promise<void> {
+export async function trainTrial(
+  ctx: StudioContext,
+  trial: TrialRow,
+  job: { backend: string; attempt: number; onBeat: () => Promise<void> },
+): Promise<void> {
+  const { backend, onBeat } = job;
   let run = await mustGetRun(ctx, trial.runId);
   if (run.status !== "running") {
     await ctx.store.updateTrial(trial.id, { status: "cancelled", reason: "run was cancelled before this trial started", finishedAt: new Date() });
     return;
   }
   await ctx.store.clearCurve(trial.id);
-  await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null });
+  await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null, attempts: job.attempt });
   const data = await loadRunData(ctx, run);
   const family = getFamily(trial.family);
   const started = performance.now();

@@ -57,6 +57,6 @@ export class Worker {
     if (!trial) return; // its run was deleted
     await this.ctx.store.updateRun(trial.runId, { backend: this.backend }).catch(() => {});
     this.log(`trial #${trial.number} of run ${trial.runId} (${trial.family})`);
-    await trainTrial(this.ctx, trial, this.backend, beat);
+    await trainTrial(this.ctx, trial, { backend: this.backend, attempt: job.attempts, onBeat: beat });
   }
 }

@@ -34,6 +34,7 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
     ...headFor(task),
   };
   const scaler = task.type === "regression" ? fitScaler(yTrain) : null;
+  const targets = encodeTargets(task, spec, yTrain, scaler); // checks the labels before any tensor exists
   const rng = new Rng(ctx.seed);
   const model = buildModel(spec, rng.int());
   const slots = paramSlots(spec);
@@ -42,7 +43,6 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
     weightDecay: params.weight_decay,
   });
   const fitted = new FittedMlp(model, spec, task, scaler, rawParams);
-  const targets = encodeTargets(task, spec, yTrain, scaler);
   const trainSample = sampleRows(xTrain, yTrain, TRAIN_METRIC_ROWS, new Rng(ctx.seed ^ 0x5bd1e995));
   const metric = metricsFor(task).includes(ctx.metric) ? ctx.metric : null;
 
@@ -94,7 +94,8 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
       });
 
       monitorMetric ??= val.metric !== null && Number.isFinite(val.metric);
-      const value = monitorMetric ? val.metric! : val.loss;
+      // without validation rows (not a studio case) the training loss is all there is to watch
+      const value = monitorMetric ? val.metric! : xVal.rows > 0 ? val.loss : trainLoss;
       const higher = monitorMetric ? greaterIsBetter(metric as Metric) : false;
       if (!best || isBetter(value, best.value, higher)) {
         tf.dispose([best?.theta, ...(best?.stats.flat() ?? [])]);

@@ -90,15 +90,15 @@ function transpose2d(t: tf.Tensor2D): tf.Tensor2D {
  * Column sums as a [1,B] x [B,n] product: the wasm Sum kernel transposes its input first when the reduced
  * axis is not the innermost one, so sum(x, 0) costs a full transpose; a matMul with a ones row does not.
  */
-function colSum(ones: tf.Tensor2D, t: tf.Tensor2D): tf.Tensor1D {
-  return tf.matMul(ones, t).reshape([t.shape[1]]);
+function colSum(ones: tf.Tensor2D, t: tf.Tensor): tf.Tensor1D {
+  return tf.matMul(ones, t as tf.Tensor2D).reshape([t.shape[1]!]);
 }
 
 /** Forward and backward pass for one batch. Call inside tf.tidy. */
 export function forwardBackward(net: NetSpec, slots: ParamSlot[], theta: tf.Tensor1D, stats: tf.Tensor1D[][], batch: Batch): StepResult {
   const B = batch.x.shape[0];
   const ones = tf.ones([1, B]) as tf.Tensor2D;
-  const colMean = (t: tf.Tensor2D) => tf.mul(colSum(ones, t), 1 / B) as tf.Tensor1D;
+  const colMean = (t: tf.Tensor) => tf.mul(colSum(ones, t), 1 / B) as tf.Tensor1D;
   const parts = tf.split(theta, slots.map((s) => s.size)).map((p, i) => p.reshape(slots[i].shape));
   let k = 0;
   const hiddenW: { W: tf.Tensor2D; b?: tf.Tensor1D; gamma?: tf.Tensor1D; beta?: tf.Tensor1D }[] = [];
