@@ -5,7 +5,8 @@ import { useDatasets } from "../queries/list-datasets";
 import { useDeleteDataset } from "../queries/delete-dataset";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
-import { formatBytes, formatCount, formatDate } from "../ui/format";
+import { DateText } from "../ui/date-text";
+import { formatBytes, formatCount } from "../ui/format";
 import { UploadArea } from "./upload-area";
 
 /** The home page: upload, and every dataset with its size, rows and columns. */
@@ -49,7 +50,7 @@ export function DatasetsPage() {
                   <td className="num">{formatCount(d.rowCount)}</td>
                   <td className="num">{formatCount(d.columnCount)}</td>
                   <td className="num">{formatBytes(d.sizeBytes)}</td>
-                  <td>{formatDate(d.createdAt)}</td>
+                  <td><DateText iso={d.createdAt} /></td>
                   <td className="actions">
                     <ConfirmButton
                       small

@@ -6,7 +6,8 @@ import { useDataset } from "../queries/get-dataset";
 import { useDeleteDataset } from "../queries/delete-dataset";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
-import { formatBytes, formatCount, formatDate, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
+import { DateText } from "../ui/date-text";
+import { formatBytes, formatCount, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
 import { ColumnTable } from "./column-table";
 import { NewRunForm } from "./new-run-form";
@@ -50,7 +51,7 @@ export function DatasetPage({ id }: { id: string }) {
         </div>
         <div className="stat">
           <span className="stat-label">Uploaded</span>
-          <span className="stat-value small">{formatDate(dataset.createdAt)}</span>
+          <span className="stat-value small"><DateText iso={dataset.createdAt} /></span>
         </div>
       </div>
       <ErrorMessage error={del.error} />
@@ -87,7 +88,7 @@ export function DatasetPage({ id }: { id: string }) {
                   <td className="num">{r.trialCount}</td>
                   <td className="num" data-testid="run-best-score">{formatScore(r.bestValScore)}</td>
                   <td className="num">{formatSeconds(r.elapsedSeconds)}</td>
-                  <td>{formatDate(r.createdAt)}</td>
+                  <td><DateText iso={r.createdAt} /></td>
                 </tr>
               ))}
             </tbody>

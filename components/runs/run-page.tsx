@@ -115,7 +115,11 @@ export function RunPage({ id }: { id: string }) {
             Candidate #{selectedTrial.number} <span className="muted small">{selectedTrial.family} · {selectedTrial.status}</span>
           </h2>
           <ErrorMessage error={curve.error} />
-          <LearningCurve points={curve.data?.trialId === selectedTrial.id ? curve.data.points : []} metricLabel={metric} />
+          {curve.data?.trialId === selectedTrial.id ? (
+            <LearningCurve points={curve.data.points} metricLabel={metric} />
+          ) : curve.isPending ? (
+            <p className="muted">Loading the learning curve…</p>
+          ) : null}
         </section>
       ) : null}
 

@@ -84,7 +84,8 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
   const now = opts.now ?? Date.now();
   const direction = metricDirection(run.metric);
   const scored = trials.map((t) => toTrialDto(t, now)).filter(hasScore).sort(compareTrials(direction));
-  const best = (run.bestTrialId && scored.find((t) => t.id === run.bestTrialId)) || scored[0] || null;
+  // the live best (a continued run's new candidates may beat the stored bestTrialId)
+  const best = scored[0] ?? null;
   return {
     id: run.id,
     datasetId: run.datasetId,

@@ -1,12 +1,11 @@
 import { ZodError } from "zod";
 import { DataError } from "../data/data-error";
-import { ArchiveNotFoundError } from "../export/archive";
 import { TooLargeError } from "../storage/local-blob-store";
 
 /** Something asked for does not exist (404). */
 export class NotFoundError extends Error {
-  constructor(what: string) {
-    super(`${what} was not found; it may have been deleted.`);
+  constructor(what: string, message?: string) {
+    super(message ?? `${what} was not found; it may have been deleted.`);
     this.name = "NotFoundError";
   }
 }
@@ -40,7 +39,7 @@ export function describeError(err: unknown): { status: number; message: string }
   if (err instanceof DataError || err instanceof BadRequestError) return { status: 400, message: err.message };
   if (err instanceof ZodError) return { status: 400, message: zodMessage(err) };
   if (err instanceof TooLargeError) return { status: 413, message: `The ${err.message}. Upload a smaller file, for example a sample of the rows.` };
-  if (err instanceof NotFoundError || err instanceof ArchiveNotFoundError) return { status: 404, message: err.message };
+  if (err instanceof NotFoundError) return { status: 404, message: err.message };
   if (err instanceof ConflictError) return { status: 409, message: err.message };
   return { status: 500, message: "Something went wrong on the server; the server log has the details." };
 }

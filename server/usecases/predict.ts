@@ -1,6 +1,7 @@
 import { compareTrials, hasScore, metricDirection } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
+import { ArchiveNotFoundError } from "../export/archive";
 import { predictCsv } from "../export/predict";
 import { keys } from "../storage/keys";
 import { toTrialDto } from "./dto";
@@ -34,7 +35,11 @@ export async function predict(ctx: StudioContext, input: PredictInput): Promise<
   try {
     const bytes = await ctx.blobs.putStream(tmpKey, input.body, ctx.config.maxUploadBytes);
     if (bytes === 0) throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
-    const csv = await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, trial.id), csvPath: await ctx.blobs.localPath(tmpKey) });
+    const csv = await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, trial.id), csvPath: await ctx.blobs.localPath(tmpKey) }).catch(
+      (err: unknown) => {
+        throw err instanceof ArchiveNotFoundError ? new NotFoundError("The archive", err.message) : err;
+      },
+    );
     return { fileName: "predictions.csv", csv, trialId: trial.id };
   } finally {
     await ctx.blobs.remove(tmpKey).catch(() => {});

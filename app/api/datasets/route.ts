@@ -7,11 +7,14 @@ import { uploadDataset } from "@/server/usecases/upload-dataset";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = () => respond(async () => Response.json(await listDatasets(await getContext())));
+// proxy.ts leaves this path out (it would buffer upload bodies), so both methods check the token here
+export function GET(request: Request) {
+  if (!isAuthorized(request.headers)) return unauthorized();
+  return respond(async () => Response.json(await listDatasets(await getContext())));
+}
 
 /** The raw file is the body (streamed to disk, never read whole); its name is in `x-file-name`, URI-encoded. */
 export async function POST(request: Request) {
-  // proxy.ts leaves this route out (it would buffer the body), so the token is checked here
   if (!isAuthorized(request.headers)) return unauthorized();
   return respond(async () => {
     const length = request.headers.get("content-length");

@@ -15,7 +15,7 @@ export async function POST(request: Request) {
   }
   const headers = new Headers({ Location: new URL(next, url).toString() });
   if (expected !== null) {
-    headers.append("Set-Cookie", `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000`);
+    headers.append("Set-Cookie", `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000`);
   }
   return new Response(null, { status: 303, headers });
 }

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createRun } from "./create-run";
+import { downloadArchive } from "./download-archive";
+import { describeError } from "./errors";
+import { getTrialCurve } from "./get-trial-curve";
+import { predict } from "./predict";
+import { systemInfo } from "./system-info";
+import { bodyOf, dataFiles, tempContext } from "./test-context";
+import { uploadDataset } from "./upload-dataset";
+
+let ctx: Awaited<ReturnType<typeof tempContext>>;
+beforeEach(async () => {
+  ctx = await tempContext();
+});
+afterEach(async () => ctx.dispose());
+
+const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
+
+describe("predict, archives, curves and system info before any candidate finished", () => {
+  it("answers with clear 4xx errors and leaves no temp files", async () => {
+    const ds = await uploadDataset(ctx, { fileName: "d.csv", body: bodyOf("a,b\n1,x\n2,y\n3,x\n") });
+    const run = await createRun(ctx, { datasetId: ds.id, label: "b", maxTrials: 1 });
+    await ctx.store.createTrial({ id: "t0", runId: run.id, number: 0, family: "mlp", params: {}, spaceVersion: "1" });
+    const before = await dataFiles(ctx.dir);
+    expect(await status(predict(ctx, { runId: run.id, body: bodyOf("a\n1\n") }))).toBe(409);
+    expect(await status(predict(ctx, { runId: run.id, candidate: "t0", body: bodyOf("a\n1\n") }))).toBe(409);
+    expect(await status(predict(ctx, { runId: run.id, candidate: "zz", body: bodyOf("a\n1\n") }))).toBe(404);
+    expect(await status(predict(ctx, { runId: "nope", body: bodyOf("a\n1\n") }))).toBe(404);
+    expect(await status(downloadArchive(ctx, "t0"))).toBe(404);
+    expect(await status(downloadArchive(ctx, "nope"))).toBe(404);
+    expect(await dataFiles(ctx.dir)).toEqual(before);
+
+    await ctx.store.addCurvePoint("t0", { epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: null, valMetric: Number.NaN, seconds: 1 });
+    await ctx.store.addCurvePoint("t0", { epoch: 1, trainLoss: 0.7, valLoss: 0.8, trainMetric: 0.5, valMetric: 0.6, seconds: 0.5 });
+    const curve = await getTrialCurve(ctx, "t0");
+    expect(curve.points.map((p) => p.epoch)).toEqual([1, 2]);
+    expect(curve.points[1].valMetric).toBeNull();
+
+    const sys = await systemInfo(ctx);
+    expect(sys).toMatchObject({ backend: "not started yet", workers: 2 });
+    await ctx.store.updateRun(run.id, { backend: "wasm" });
+    expect((await systemInfo(ctx)).backend).toBe("wasm");
+  });
+});
