@@ -2,25 +2,9 @@ import { compareTrials, metricDirection } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { toTrialDto } from "./dto";
 import { NotFoundError } from "./errors";
+import { toCsv, type Cell } from "../data/csv-write";
 
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** cells starting with these are formulas in spreadsheets (CSV injection) */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell: numbers bare, text always quoted (quotes doubled), and text that a spreadsheet would run as a
- * formula (= + - @ at the start, unless it is a number) prefixed with ' so it stays text.
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  let text = String(value);
-  if (FORMULA_START.test(text) && !NUMBER_TEXT.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-export const csvRow = (cells: unknown[]) => cells.map(csvCell).join(",");
+const cell = (v: string | number | boolean | null | undefined): Cell => (typeof v === "boolean" ? String(v) : (v ?? null));
 
 /** The leaderboard as CSV: one row per candidate, best first, with scores, cost and every hyperparameter. */
 export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise<{ fileName: string; csv: string }> {
@@ -44,10 +28,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
     "predict_ms_per_1k_rows",
     ...paramNames.map((p) => `hp_${p}`),
   ];
-  const lines = [csvRow(header)];
-  trials.forEach((t, i) => {
-    lines.push(
-      csvRow([
+  const rows = trials.map((t, i) =>
+    [
         i + 1,
         t.number,
         t.id,
@@ -61,9 +43,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
         t.paramCount,
         t.durationSeconds,
         t.predictMsPer1k,
-        ...paramNames.map((p) => t.params[p]),
-      ]),
-    );
-  });
-  return { fileName: `leaderboard-${run.id}.csv`, csv: lines.join("\r\n") + "\r\n" };
+        ...paramNames.map((p) => cell(t.params[p])),
+    ].map(cell),
+  );
+  return { fileName: `leaderboard-${run.id}.csv`, csv: toCsv(header, rows) };
 }
