@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // files run one at a time: the training tests spawn worker processes of their own and have wall-clock
+    // budgets, so running them side by side on a small machine would make their results depend on load
+    fileParallelism: false,
   },
 });

@@ -13,19 +13,26 @@ import { uploadDataset } from "../usecases/upload-dataset";
 import { Coordinator } from "./coordinator";
 import { Supervisor } from "./supervisor";
 import { Worker } from "./worker";
+import type { Provider } from "../db/migrator";
+import { availability, createTestDatabase, PROVIDERS, type TestDatabase } from "../db/testing/databases";
 
 const CREDIT = path.resolve(__dirname, "../../../shared/datasets/credit-g.csv");
 const open: StudioContext[] = [];
 
-async function studio(workers = 1): Promise<StudioContext> {
+const dropped: TestDatabase[] = [];
+
+async function studio(workers = 1, provider: Provider = "sqlite"): Promise<StudioContext> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pipeline-"));
-  const ctx = await createContext(loadConfig({ STUDIO_DATA_DIR: dir, STUDIO_WORKERS: String(workers) }));
+  const db = await createTestDatabase(provider);
+  dropped.push(db);
+  const ctx = await createContext(loadConfig({ STUDIO_DATA_DIR: dir, STUDIO_WORKERS: String(workers), DATABASE_URL: provider === "sqlite" ? "" : db.url }));
   open.push(ctx);
   return ctx;
 }
 
 afterEach(async () => {
   for (const ctx of open.splice(0)) await ctx.close();
+  for (const db of dropped.splice(0)) await db.drop();
 });
 
 async function startRun(ctx: StudioContext, maxTrials: number, seed = 0) {
@@ -50,9 +57,9 @@ async function drive(ctx: StudioContext, runId: string, workerCount: number) {
 const leaderboard = async (ctx: StudioContext, runId: string) =>
   (await ctx.store.listTrials(runId)).map((t) => ({ number: t.number, params: t.params, valScore: t.valScore, testScore: t.testScore, status: t.status }));
 
-describe("the search pipeline", () => {
-  it("runs a search to completion, keeps the best candidate, and its archive predicts", async () => {
-    const ctx = await studio();
+describe.each(PROVIDERS)("the search pipeline on %s", (provider) => {
+  it("runs a search to completion, keeps the best candidate, and its archive predicts", async (t) => {
+    const ctx = await studioOn(provider, t);
     const created = await startRun(ctx, 3);
     const run = await drive(ctx, created.id, 1);
     expect(run.status).toBe("completed");
@@ -78,7 +85,7 @@ describe("the search pipeline", () => {
     }
   });
 
-  it("gives the same leaderboard for the same seed and trial budget, with one worker or two", async () => {
+  it.runIf(provider === "sqlite")("gives the same leaderboard for the same seed and trial budget, with one worker or two", async () => {
     const one = await studio(1);
     const two = await studio(2);
     const a = await startRun(one, 5, 7);
@@ -90,8 +97,8 @@ describe("the search pipeline", () => {
     expect(await leaderboard(two, b.id)).toEqual(la);
   });
 
-  it("retries a trial whose worker is killed, and resumes after the whole supervisor dies", async () => {
-    const ctx = await studio(1);
+  it("retries a trial whose worker is killed, and resumes after the whole supervisor dies", async (t) => {
+    const ctx = await studioOn(provider, t);
     const created = await startRun(ctx, 3, 3);
     const first = new Supervisor(ctx, { log: () => {}, staleMs: 3_000 });
     first.start();
@@ -120,6 +127,14 @@ describe("the search pipeline", () => {
     }
   });
 });
+
+/** A studio on the provider's database; skips (or, under CI, fails) when PostgreSQL is unreachable. */
+async function studioOn(provider: Provider, t: { skip: (note?: string) => void }): Promise<StudioContext> {
+  const status = await availability(provider);
+  if (status.mode === "fail") throw new Error(status.reason);
+  if (status.mode === "skip") t.skip(status.reason);
+  return studio(1, provider);
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 240_000) {
   const end = Date.now() + timeoutMs;
