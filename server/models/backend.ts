@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
@@ -64,6 +66,8 @@ const starters: Record<BackendName, () => Promise<boolean>> = {
     return tf.setBackend("tensorflow");
   },
   async webgpu() {
+    // Dawn runs on Vulkan on Linux; without the loader it can only print warnings and find no adapter
+    if (process.platform === "linux" && !hasVulkanLoader()) throw new Error("no Vulkan loader (libvulkan.so.1)");
     const { create, globals } = (await import("webgpu")) as unknown as {
       create(flags: string[]): { requestAdapter(opts?: object): Promise<unknown | null> };
       globals: Record<string, unknown>;
@@ -100,6 +104,12 @@ const starters: Record<BackendName, () => Promise<boolean>> = {
     return tf.setBackend("cpu");
   },
 };
+
+function hasVulkanLoader(): boolean {
+  const cache = spawnSync("ldconfig", ["-p"], { encoding: "utf8" });
+  if (cache.status === 0) return cache.stdout.includes("libvulkan.so.1");
+  return ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].some((d) => existsSync(path.join(d, "libvulkan.so.1")));
+}
 
 /** node_modules/@tensorflow/tfjs-backend-wasm/dist, found the way Node finds the package. */
 function wasmDistDir(): string {
