@@ -1,9 +1,29 @@
-import type { ColumnProfile } from "@/server/contracts/dataset";
+"use client";
+
+import { useState } from "react";
+import type { ColumnProfile, LabelAssociation } from "@/server/contracts/dataset";
 import { formatCount } from "../ui/format";
 import { MiniDistribution } from "./mini-histogram";
 
-/** Every column with its inferred type (the reason as a tooltip), missing and distinct counts and a distribution. */
-export function ColumnTable({ columns, rowCount }: { columns: ColumnProfile[]; rowCount: number }) {
+/** What the table knows about the chosen label: its name and each column's association with it (null: loading). */
+export interface LabelColumnInfo {
+  label: string;
+  associations: LabelAssociation[] | null;
+}
+
+const MI_TITLE =
+  "Mutual information with the label, divided by the label's entropy: 0 = the column tells nothing about the label, " +
+  "1 = it determines the label. Numeric columns (and a numeric label) are cut into quantile bins; bias-corrected.";
+
+/**
+ * Every column with its inferred type (the reason as a tooltip), missing and distinct counts and a distribution;
+ * with a label chosen, each column's mutual information with it (sortable: file order or strongest first).
+ */
+export function ColumnTable({ columns, rowCount, label = null }: { columns: ColumnProfile[]; rowCount: number; label?: LabelColumnInfo | null }) {
+  const [byMi, setByMi] = useState(false);
+  const mi = new Map(label?.associations?.map((a) => [a.column, a.mutualInformation]) ?? []);
+  const rank = (c: ColumnProfile) => (c.name === label?.label ? 2 : (mi.get(c.name) ?? -1));
+  const shown = byMi && label?.associations ? [...columns].sort((a, b) => rank(b) - rank(a)) : columns;
   return (
     <table className="table" data-testid="column-table">
       <thead>
@@ -13,10 +33,17 @@ export function ColumnTable({ columns, rowCount }: { columns: ColumnProfile[]; r
           <th className="num">Missing</th>
           <th className="num">Distinct</th>
           <th>Distribution</th>
+          {label ? (
+            <th title={MI_TITLE} aria-sort={byMi ? "descending" : "none"}>
+              <button type="button" className="btn-ghost link-button" style={{ border: 0, padding: 0, font: "inherit" }} data-testid="sort-by-mi" onClick={() => setByMi((v) => !v)}>
+                MI with label {byMi ? "↓" : "↕"}
+              </button>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
-        {columns.map((c) => (
+        {shown.map((c) => (
           <tr key={c.name} data-testid="column-row" data-column={c.name}>
             <td className="mono">{c.name}</td>
             <td>
@@ -32,9 +59,28 @@ export function ColumnTable({ columns, rowCount }: { columns: ColumnProfile[]; r
             <td>
               <MiniDistribution column={c} />
             </td>
+            {label ? (
+              <td data-testid="column-mi" data-mi={mi.get(c.name) ?? ""}>
+                <MiCell isLabel={c.name === label.label} loading={!label.associations} value={mi.get(c.name)} />
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function MiCell({ isLabel, loading, value }: { isLabel: boolean; loading: boolean; value: number | null | undefined }) {
+  if (isLabel) return <span className="badge">label</span>;
+  if (loading) return <span className="muted">…</span>;
+  if (value === null || value === undefined) return <span className="muted" title="not a feature (identifier or free text)">—</span>;
+  return (
+    <span className="top-value" title={`${value.toFixed(3)} of the label's entropy`}>
+      <span className="top-value-track">
+        <span className="top-value-bar" style={{ width: `${Math.max(value > 0 ? 3 : 0, value * 100)}%`, background: value >= 0.95 ? "#f87171" : undefined }} />
+      </span>
+      <span className="mono">{value.toFixed(2)}</span>
+    </span>
   );
 }

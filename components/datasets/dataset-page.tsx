@@ -2,21 +2,26 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { DatasetDetailDto } from "@/server/contracts/dataset-api";
 import { useDataset } from "../queries/get-dataset";
 import { useDeleteDataset } from "../queries/delete-dataset";
+import { useLabelReport } from "../queries/label-report";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
 import { DateText } from "../ui/date-text";
 import { formatBytes, formatCount, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
 import { ColumnTable } from "./column-table";
-import { NewRunForm } from "./new-run-form";
+import { defaultLabelChoice, NewRunForm, type LabelChoice } from "./new-run-form";
+import { WarningList } from "./warning-list";
 
-/** One dataset: counts, the column profiles, the new-run form and the dataset's runs. */
+/**
+ * One dataset: counts, its data checks (guardrail warnings), the new-run form (with the chosen label's checks), the
+ * dataset's runs and the column profiles (with each column's association with the chosen label).
+ */
 export function DatasetPage({ id }: { id: string }) {
   const { data, error, isPending } = useDataset(id);
-  const del = useDeleteDataset();
-  const router = useRouter();
   if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
   if (!data) {
     return (
@@ -26,7 +31,15 @@ export function DatasetPage({ id }: { id: string }) {
       </main>
     );
   }
-  const { dataset, runs } = data;
+  return <DatasetView key={data.dataset.id} data={data} />;
+}
+
+function DatasetView({ data }: { data: DatasetDetailDto }) {
+  const del = useDeleteDataset();
+  const router = useRouter();
+  const { dataset, runs, warnings } = data;
+  const [choice, setChoice] = useState<LabelChoice>(() => defaultLabelChoice(data));
+  const report = useLabelReport(dataset.id, choice.label || null, choice.override || null);
   return (
     <main className="page">
       <nav className="crumbs">
@@ -55,7 +68,15 @@ export function DatasetPage({ id }: { id: string }) {
         </div>
       </div>
       <ErrorMessage error={del.error} />
-      <NewRunForm key={dataset.id} detail={data} />
+      <section className="card" data-testid="dataset-warnings" data-count={warnings.length}>
+        <h2>Data checks</h2>
+        {warnings.length > 0 ? (
+          <WarningList warnings={warnings} testId="dataset-warning" />
+        ) : (
+          <p className="muted small">No identifier or constant columns, no duplicated rows, no column mostly missing.</p>
+        )}
+      </section>
+      <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} />
       {runs.length > 0 ? (
         <section className="card">
           <h2>Runs</h2>
@@ -97,7 +118,11 @@ export function DatasetPage({ id }: { id: string }) {
       ) : null}
       <section className="card">
         <h2>Columns</h2>
-        <ColumnTable columns={dataset.columns} rowCount={dataset.rowCount} />
+        <ColumnTable
+          columns={dataset.columns}
+          rowCount={dataset.rowCount}
+          label={choice.label ? { label: choice.label, associations: report.data?.associations ?? (report.error ? [] : null) } : null}
+        />
       </section>
     </main>
   );

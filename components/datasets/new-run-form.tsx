@@ -3,22 +3,48 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Metric, ProblemType } from "@/server/contracts/dataset";
-import type { DatasetDetailDto } from "@/server/contracts/dataset-api";
+import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
 import { useCreateRun } from "../queries/create-run";
 import { ErrorMessage } from "../ui/error-message";
 import { METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
+import { WarningList } from "./warning-list";
 
 const PROBLEM_TYPES: ProblemType[] = ["binary", "multiclass", "regression"];
 
+/** The label and the problem type chosen for it ("" = as detected); the page holds it, for the column table too. */
+export interface LabelChoice {
+  label: string;
+  override: ProblemType | "";
+}
+
+/** the last column, as detected */
+export const defaultLabelChoice = (detail: DatasetDetailDto): LabelChoice => ({ label: detail.labels[detail.labels.length - 1]?.name ?? "", override: "" });
+
+/** The label report for the current choice, as the query gives it. */
+export interface LabelReportState {
+  data: LabelReportDto | undefined;
+  error: unknown;
+}
+
 /**
- * The "new run" form: the label (its detected problem type shown, and overridable), the metric (the type's
- * default unless chosen), a time budget and/or a trial count, and the seed. Start goes to the run's page.
+ * The "new run" form: the label (its detected problem type shown, and overridable, with the label's guardrail
+ * warnings: class imbalance, leakage suspects), the metric (the type's default unless chosen), a time budget and/or
+ * a trial count, and the seed. Start goes to the run's page.
  */
-export function NewRunForm({ detail }: { detail: DatasetDetailDto }) {
+export function NewRunForm({
+  detail,
+  choice,
+  onChoice,
+  report,
+}: {
+  detail: DatasetDetailDto;
+  choice: LabelChoice;
+  onChoice(choice: LabelChoice): void;
+  report: LabelReportState;
+}) {
   const router = useRouter();
   const create = useCreateRun();
-  const [label, setLabel] = useState(() => detail.labels[detail.labels.length - 1]?.name ?? "");
-  const [override, setOverride] = useState<ProblemType | "">("");
+  const { label, override } = choice;
   const [metric, setMetric] = useState<Metric | "">("");
   const [budgetMinutes, setBudgetMinutes] = useState("");
   const [maxTrials, setMaxTrials] = useState("10");
@@ -57,8 +83,7 @@ export function NewRunForm({ detail }: { detail: DatasetDetailDto }) {
             value={label}
             data-testid="label-select"
             onChange={(e) => {
-              setLabel(e.target.value);
-              setOverride("");
+              onChoice({ label: e.target.value, override: "" });
               setMetric("");
             }}
           >
@@ -80,7 +105,7 @@ export function NewRunForm({ detail }: { detail: DatasetDetailDto }) {
             value={override}
             data-testid="problem-type-select"
             onChange={(e) => {
-              setOverride(e.target.value as ProblemType | "");
+              onChoice({ label, override: e.target.value as ProblemType | "" });
               setMetric("");
             }}
           >
@@ -116,6 +141,7 @@ export function NewRunForm({ detail }: { detail: DatasetDetailDto }) {
           <input type="number" min="0" step="1" value={seed} data-testid="seed" onChange={(e) => setSeed(e.target.value)} />
         </label>
       </div>
+      {label ? <LabelChecks label={label} report={report} /> : null}
       <p className="muted small">Set a time budget, a number of trials, or both: the run stops at whichever comes first.</p>
       <ErrorMessage error={create.error} />
       <div className="form-actions">
@@ -124,5 +150,29 @@ export function NewRunForm({ detail }: { detail: DatasetDetailDto }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The label's guardrails: imbalance and leakage warnings, or that there are none. */
+function LabelChecks({ label, report }: { label: string; report: LabelReportState }) {
+  if (report.error) return <ErrorMessage error={report.error} testId="label-checks-error" />;
+  if (!report.data) {
+    return (
+      <p className="muted small" data-testid="label-checks" data-state="loading">
+        Checking {label} for class imbalance and leakage…
+      </p>
+    );
+  }
+  const { warnings, problemType } = report.data;
+  return (
+    <div data-testid="label-checks" data-state="done" style={{ marginTop: 12 }}>
+      {warnings.length > 0 ? (
+        <WarningList warnings={warnings} testId="label-warning" />
+      ) : (
+        <p className="muted small">
+          No {problemType === "regression" ? "" : "severe class imbalance or "}leakage suspect for {label}: no single column predicts it almost perfectly.
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DatasetDto, Metric, ProblemType } from "./dataset";
+import { DatasetDto, DatasetWarning, LabelAssociation, Metric, ProblemType } from "./dataset";
 import { RunDto } from "./run";
 
 /** A dataset in lists: everything but the column profiles. */
@@ -33,8 +33,28 @@ export const DatasetDetailDto = z.object({
   labels: z.array(LabelOption),
   metrics: z.record(ProblemType, MetricOptions),
   runs: z.array(RunDto),
+  /** label-independent guardrails: identifiers, constant columns, duplicated rows, high missingness */
+  warnings: z.array(DatasetWarning),
 });
 export type DatasetDetailDto = z.infer<typeof DatasetDetailDto>;
+
+/** GET /api/datasets/:id/label-report?label=NAME[&problemType=TYPE] */
+export const LabelReportQuery = z.object({
+  label: z.string().min(1, "Pick a label column (?label=NAME)."),
+  /** default: the problem type detected for the label */
+  problemType: ProblemType.optional(),
+});
+export type LabelReportQuery = z.infer<typeof LabelReportQuery>;
+
+/** The label-dependent guardrails: each column's association with the label, imbalance and leakage warnings. */
+export const LabelReportDto = z.object({
+  label: z.string(),
+  problemType: ProblemType,
+  /** every column but the label, the strongest association first (columns that are not features last) */
+  associations: z.array(LabelAssociation),
+  warnings: z.array(DatasetWarning),
+});
+export type LabelReportDto = z.infer<typeof LabelReportDto>;
 
 /** GET /api/system */
 export const SystemDto = z.object({

@@ -37,3 +37,30 @@ export const DatasetDto = z.object({
   createdAt: z.string(),
 });
 export type DatasetDto = z.infer<typeof DatasetDto>;
+
+/** What a guardrail found. */
+export const WarningKind = z.enum(["identifier", "constant", "duplicates", "missing", "imbalance", "leakage"]);
+export type WarningKind = z.infer<typeof WarningKind>;
+
+/** A data-quality warning: what was found and the action the studio takes (or suggests). */
+export const DatasetWarning = z.object({
+  kind: WarningKind,
+  /** the column it is about; null for the whole table (duplicated rows) */
+  column: z.string().nullable(),
+  /** what was found, in words */
+  message: z.string(),
+  /** what the studio does about it, or suggests doing */
+  action: z.string(),
+});
+export type DatasetWarning = z.infer<typeof DatasetWarning>;
+
+/**
+ * How much a column tells about a label: mutual information divided by the label's entropy, I(X; Y) / H(Y), so
+ * 0 is no association and 1 means the column determines the label (numeric columns and a regression label are cut
+ * into quantile bins first; bias-corrected). Null for columns that are not features (identifiers, free text).
+ */
+export const LabelAssociation = z.object({
+  column: z.string(),
+  mutualInformation: z.number().min(0).max(1).nullable(),
+});
+export type LabelAssociation = z.infer<typeof LabelAssociation>;

@@ -8,6 +8,7 @@ import { saveTable } from "../data/table-store";
 import { keys } from "../storage/keys";
 import { TooLargeError } from "../storage/local-blob-store";
 import { toDatasetDto } from "./dto";
+import { writeDatasetWarnings } from "./get-dataset";
 import { shortId } from "./ids";
 import { writeLabelOptions } from "./label-options";
 
@@ -22,8 +23,8 @@ export interface UploadInput {
 
 /**
  * Stores an uploaded CSV and makes it a dataset: streams the bytes to the blob store (never whole in memory),
- * parses, infers column types, profiles, saves the columnar table, then creates the row. On any failure the
- * partial files are removed and nothing else is touched.
+ * parses, infers column types, profiles, saves the columnar table with its label options and guardrail warnings,
+ * then creates the row. On any failure the partial files are removed and nothing else is touched.
  */
 export async function uploadDataset(ctx: StudioContext, input: UploadInput): Promise<DatasetDto> {
   if (!input.body) throw new DataError("The upload has no file. Choose a CSV file to upload.");
@@ -41,6 +42,7 @@ export async function uploadDataset(ctx: StudioContext, input: UploadInput): Pro
     const columns = profileTable(table, types);
     await saveTable(await ctx.blobs.localPath(keys.datasetTable(id)), table, types);
     await writeLabelOptions(ctx, id, table, types);
+    await writeDatasetWarnings(ctx, id, table, types);
     const row = await ctx.store.createDataset({
       id,
       name,
