@@ -2,6 +2,10 @@
 // (coordinator + worker processes) side by side. Training never runs in the web server process.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+
+// next's own entry point, run by this Node directly: a signal to it reaches the server (npx would not pass it on)
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 
 const dev = process.argv.includes("--dev");
 const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
@@ -15,12 +19,12 @@ if (!loopback && (env.STUDIO_TOKEN ?? "").length < 16) {
 
 if (!dev && !existsSync(".next/BUILD_ID")) {
   console.log("Building the web app (first start only)...");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
+  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const children = [
-  spawn("npx", ["next", dev ? "dev" : "start", "-H", host, "-p", port], { stdio: "inherit", env }),
+  spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", host, "-p", port], { stdio: "inherit", env }),
   spawn(process.execPath, ["--import", "tsx", "server/jobs/supervisor-main.ts"], { stdio: "inherit", env }),
 ];
 console.log(`AutoML Studio: http://${host === "::1" ? "[::1]" : host}:${port}`);

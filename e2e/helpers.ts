@@ -1,0 +1,66 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { expect, type APIRequestContext, type Download, type Page } from "@playwright/test";
+import Papa from "papaparse";
+import type { DatasetListDto } from "../server/contracts/dataset-api";
+
+export { formatBytes, formatScore } from "../components/ui/format";
+
+export const DATASETS = "/work/shared/datasets";
+export const CREDIT_G = path.join(DATASETS, "credit-g.csv");
+
+/**
+ * Uploads a file through the home page's file picker; resolves with the HTTP status of the upload request and,
+ * on success, the new dataset's id (read from the page's "Open it" link: Chromium does not keep the response body
+ * of an XHR with a large request body in the inspector cache, so the response itself cannot be read reliably).
+ */
+export async function uploadThroughUi(page: Page, file: string): Promise<{ status: number; id: string | null }> {
+  const answer = page.waitForResponse((r) => r.url().endsWith("/api/datasets") && r.request().method() === "POST", { timeout: 60_000 });
+  await page.getByTestId("upload-input").setInputFiles(file);
+  const status = (await answer).status();
+  if (status !== 201) return { status, id: null };
+  const href = await page.getByTestId("upload-done").getByRole("link").getAttribute("href");
+  return { status, id: /\/datasets\/([^/?#]+)$/.exec(href ?? "")?.[1] ?? null };
+}
+
+/** Uploads raw bytes to the API the way the browser does (components/queries/upload-dataset.ts). */
+export function uploadThroughApi(request: APIRequestContext, name: string, data: Buffer | string) {
+  return request.post("/api/datasets", {
+    data: typeof data === "string" ? Buffer.from(data) : data,
+    headers: { "x-file-name": encodeURIComponent(name), "Content-Type": "text/csv" },
+    failOnStatusCode: false,
+  });
+}
+
+export async function listDatasets(request: APIRequestContext): Promise<DatasetListDto> {
+  const res = await request.get("/api/datasets");
+  expect(res.status()).toBe(200);
+  return (await res.json()) as DatasetListDto;
+}
+
+export async function readDownload(download: Download): Promise<Buffer> {
+  const file = await download.path();
+  return fs.readFile(file);
+}
+
+export function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
+  expect(parsed.errors).toEqual([]);
+  const [header, ...rows] = parsed.data;
+  return { header, rows };
+}
+
+/** the data-dir-size text ("data directory: 1.2 MB") in bytes, as precise as the text is */
+export function parseDisplayedBytes(text: string): number {
+  const m = /([\d.]+)\s*(B|KB|MB|GB|TB)\b/.exec(text);
+  if (!m) throw new Error(`no size in "${text}"`);
+  const scale = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 }[m[2] as "B"];
+  return Number(m[1]) * scale;
+}
+
+export async function writeTemp(dir: string, name: string, data: string | Buffer): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, name);
+  await fs.writeFile(file, data);
+  return file;
+}
