@@ -3,18 +3,20 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { isRunActive } from "@/server/contracts/run";
+import { hasScore, isRunActive } from "@/server/contracts/run";
 import { LearningCurve } from "../charts/learning-curve";
 import { useCancelRun } from "../queries/cancel-run";
 import { useDeleteRun } from "../queries/delete-run";
 import { archiveUrl, leaderboardCsvUrl, useRun } from "../queries/get-run";
 import { useTrialCurve } from "../queries/get-trial-curve";
+import { useTrialFeatures } from "../queries/get-trial-features";
 import { useRunEvents } from "../queries/run-events";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
 import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
 import { ContinueForm } from "./continue-form";
+import { FeaturePanel } from "./feature-panel";
 import { Leaderboard } from "./leaderboard";
 import { PredictBox } from "./predict-box";
 
@@ -32,6 +34,8 @@ export function RunPage({ id }: { id: string }) {
 
   const selectedId = selected ?? data?.run.bestTrialId ?? data?.trials.find((t) => t.status === "running")?.id ?? null;
   const curve = useTrialCurve(selectedId);
+  const selectedFinished = data?.trials.some((t) => t.id === selectedId && hasScore(t)) ?? false;
+  const features = useTrialFeatures(selectedId, selectedFinished);
 
   if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
   if (!data) {
@@ -120,6 +124,7 @@ export function RunPage({ id }: { id: string }) {
           ) : curve.isPending ? (
             <p className="muted">Loading the learning curve…</p>
           ) : null}
+          {features.data?.trialId === selectedTrial.id ? <FeaturePanel features={features.data} /> : null}
         </section>
       ) : null}
 

@@ -94,6 +94,15 @@ describe("Study determinism", () => {
 });
 
 describe("Study ask/tell", () => {
+  it("takes enqueued values as given and asks the strategy for the rest (Optuna's enqueue_trial)", async () => {
+    const study = makeStudy();
+    const p = await study.ask(0, space, { depth: 2, units_0: 128, units_1: 64, lr: 0.001 });
+    expect(p!.params).toMatchObject({ depth: 2, units_0: 128, units_1: 64, lr: 0.001 });
+    expect(["relu", "tanh", "gelu"]).toContain(p!.params.act);
+    expect(p!.distributions.units_1).toMatchObject({ kind: "int", low: 8, high: 256 });
+    await expect(makeStudy().ask(0, space, { depth: 9 })).rejects.toThrow(/the enqueued trial proposed 9 for "depth"/);
+  });
+
   it("records proposals, repeats them when asked again, and rejects results for unknown trials", async () => {
     const study = makeStudy();
     const p = await study.ask(0, space);

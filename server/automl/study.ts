@@ -68,13 +68,18 @@ export class Study {
    * same number again returns the same proposal. `defineSpace`'s return value is not used: the
    * proposal's params are the values it asked for.
    */
-  async ask(number: number, defineSpace: (s: Suggest) => unknown): Promise<Proposal | null> {
+  /**
+   * `enqueued` (Optuna's enqueue_trial): values this trial must take, e.g. a model family's known-good
+   * defaults tried first; names it does not fix are still asked of the strategy.
+   */
+  async ask(number: number, defineSpace: (s: Suggest) => unknown, enqueued?: Params): Promise<Proposal | null> {
     if (!Number.isSafeInteger(number) || number < 0) throw new Error(`trial numbers are non-negative integers, got ${number}`);
     const history = visibleHistory(number, this.batchSize, await this.store.finishedTrials(this.studyId));
     if (!history) return null;
     const ctx: SampleContext = { history, trialNumber: number, rng: createRng(deriveSeed(this.seed, number)), direction: this.direction };
     this.strategy.beforeTrial?.(ctx);
-    const suggest = new RecordingSuggest((name, dist) => this.strategy.sample(ctx, name, dist), `strategy "${this.strategy.name}"`);
+    const sample = (name: string, dist: Distribution) => (enqueued && name in enqueued ? enqueued[name] : this.strategy.sample(ctx, name, dist));
+    const suggest = new RecordingSuggest(sample, enqueued ? "the enqueued trial" : `strategy "${this.strategy.name}"`);
     defineSpace(suggest);
     const proposal: Proposal = { number, params: suggest.params, distributions: suggest.distributions };
     await this.store.saveProposal(this.studyId, proposal);

@@ -15,7 +15,7 @@ const cli = (...args: string[]) => run(process.execPath, ["--import", "tsx", "se
 describe("the command line", () => {
   it("trains on shuttle (58,000 rows, 7 classes, four rare) to test accuracy >= 0.999 and log loss <= 0.01, then predicts and exports", async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), "cli-shuttle-"));
-    const { stdout } = await cli("train", "--csv", SHUTTLE, "--label", "Class", "--budget-s", "150", "--seed", "0", "--out", out);
+    const { stdout } = await cli("train", "--csv", SHUTTLE, "--label", "Class", "--budget-s", "240", "--seed", "0", "--out", out);
     expect(stdout).toMatch(/trials finished/);
 
     const board = JSON.parse(await fs.readFile(path.join(out, "leaderboard.json"), "utf8"));
@@ -31,8 +31,10 @@ describe("the command line", () => {
 
     // predict the held-out test rows (without the label) in a fresh process and score them here
     const lines = (await fs.readFile(SHUTTLE, "utf8")).trim().split("\n");
-    const header = lines[0].split(",");
+    const unquote = (cell: string) => cell.replace(/^"(.*)"$/, "$1");
+    const header = lines[0].split(",").map(unquote);
     const labelAt = header.indexOf("Class");
+    expect(labelAt).toBe(9);
     const split = JSON.parse(await fs.readFile(path.join(out, "best", "split.json"), "utf8"));
     const testRows: number[] = split.test;
     const features = (l: string) => l.split(",").filter((_, i) => i !== labelAt).join(",");
@@ -42,16 +44,16 @@ describe("the command line", () => {
     const preds = (await fs.readFile(path.join(out, "preds.csv"), "utf8")).trim().split("\n");
     expect(preds[0]).toBe(["prediction", ...manifest.classes.map((c: string) => `proba_${c}`)].join(","));
     expect(preds).toHaveLength(testRows.length + 1);
-    const correct = testRows.filter((r, i) => preds[i + 1].split(",")[0] === lines[r + 1].split(",")[labelAt]).length;
+    const correct = testRows.filter((r, i) => preds[i + 1].split(",")[0] === unquote(lines[r + 1].split(",")[labelAt])).length;
     expect(correct / testRows.length).toBeCloseTo(best.testMetrics.accuracy, 10);
 
     await cli("export", "--run", out, "--candidate", "0", "--out", path.join(out, "first"));
     const first = JSON.parse(await fs.readFile(path.join(out, "first", "manifest.json"), "utf8"));
     expect(first.trialNumber).toBe(0);
-  }, 400_000);
+  }, 480_000);
 
   it("says what is wrong with a bad command", async () => {
-    await expect(cli("train", "--csv", SHUTTLE)).rejects.toMatchObject({ stderr: expect.stringContaining("--label is required") });
+    await expect(cli("train", "--csv", SHUTTLE, "--out", "/tmp/unused")).rejects.toMatchObject({ stderr: expect.stringContaining("--label is required") });
     await expect(cli("predict", "--model", "/nonexistent", "--csv", SHUTTLE, "--out", "/tmp/x.csv")).rejects.toMatchObject({ stderr: expect.stringContaining("is not a candidate archive") });
   });
 });

@@ -14,6 +14,7 @@ import { openCliStudio } from "./studio-dir";
 /** `train`: ingest the CSV, search until the budget is spent, then write leaderboard.json and best/. */
 export async function trainCommand(values: Options): Promise<void> {
   const csv = required(values, "csv");
+  const label = required(values, "label");
   const out = path.resolve(required(values, "out"));
   const budgetS = optionalNumber(values, "budget-s");
   const maxTrials = optionalNumber(values, "max-trials");
@@ -26,7 +27,7 @@ export async function trainCommand(values: Options): Promise<void> {
     console.log(`dataset: ${dataset.rowCount} rows, ${dataset.columnCount} columns (${dataset.sha256.slice(0, 12)})`);
     const created = await createRun(ctx, {
       datasetId: dataset.id,
-      label: required(values, "label"),
+      label,
       metric: values.metric,
       problemType: values["problem-type"],
       budgetMinutes: budgetS === undefined ? undefined : budgetS / 60,

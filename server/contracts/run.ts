@@ -155,3 +155,15 @@ export function mergeTrials(current: TrialDto[], changed: TrialDto[], direction:
   for (const t of changed) byId.set(t.id, t);
   return [...byId.values()].sort(compareTrials(direction));
 }
+
+/** A finished candidate's feature selection: which model inputs it kept, with each method's score and reason. */
+export const TrialFeaturesDto = z.object({
+  trialId: z.string(),
+  method: z.string(),
+  scoreLabel: z.string(),
+  kept: z.number().int(),
+  of: z.number().int(),
+  features: z.array(z.object({ name: z.string(), score: z.number().nullable(), kept: z.boolean(), reason: z.string().nullable() })),
+  notes: z.array(z.string()),
+});
+export type TrialFeaturesDto = z.infer<typeof TrialFeaturesDto>;

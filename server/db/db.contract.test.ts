@@ -233,8 +233,8 @@ describe.each(PROVIDERS)("Store and JobQueue contract on %s", async (provider: P
         await queue.claim("dead");
         await queue.claim("alive");
         await sleep(STALE_MS + 100);
-        await queue.heartbeat("j2", "alive");
-        await queue.heartbeat("j1", "someone-else"); // not its job: no effect
+        expect(await queue.heartbeat("j2", "alive")).toBe(true);
+        expect(await queue.heartbeat("j1", "someone-else")).toBe(false); // not its job: no effect
         const first = await queue.reapStale(STALE_MS, 2);
         expect(first.requeued.map((j) => j.id)).toEqual(["j1"]);
         expect(first.requeued[0]).toMatchObject({ trialId: "x1", attempts: 1 });
@@ -250,6 +250,18 @@ describe.each(PROVIDERS)("Store and JobQueue contract on %s", async (provider: P
         expect(second.failed.map((j) => j.id)).toEqual(["j1"]);
         expect(await queue.pending("r1")).toBe(1);
         expect(await queue.claim("w")).toBeNull();
+      });
+
+      it("releases the jobs of one worker that exited, at once, and leaves the others' alone", async () => {
+        await queue.enqueue({ id: "j1", runId: "r1", trialId: "x1", kind: "trial", payload: {} });
+        await tick();
+        await queue.enqueue({ id: "j2", runId: "r1", trialId: "x2", kind: "trial", payload: {} });
+        await queue.claim("exited");
+        await queue.claim("running");
+        const released = await queue.reapStale(0, 2, "exited");
+        expect(released.requeued.map((j) => j.id)).toEqual(["j1"]);
+        expect(await queue.heartbeat("j1", "exited")).toBe(false);
+        expect(await queue.heartbeat("j2", "running")).toBe(true);
       });
 
       it("cancelRun drops a run's queued jobs and leaves claimed ones and other runs", async () => {

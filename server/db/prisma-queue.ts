@@ -46,8 +46,9 @@ export class PrismaQueue implements JobQueue {
     return null;
   }
 
-  async heartbeat(jobId: string, workerId: string): Promise<void> {
-    await this.prisma.job.updateMany({ where: { id: jobId, workerId, status: "claimed" }, data: { heartbeatAt: new Date() } });
+  async heartbeat(jobId: string, workerId: string): Promise<boolean> {
+    const { count } = await this.prisma.job.updateMany({ where: { id: jobId, workerId, status: "claimed" }, data: { heartbeatAt: new Date() } });
+    return count === 1;
   }
 
   async complete(jobId: string): Promise<void> {
@@ -58,10 +59,14 @@ export class PrismaQueue implements JobQueue {
     await this.prisma.job.updateMany({ where: { id: jobId, status: "claimed" }, data: { status: "failed" } });
   }
 
-  async reapStale(staleMs: number, maxAttempts: number): Promise<{ requeued: Job[]; failed: Job[] }> {
+  async reapStale(staleMs: number, maxAttempts: number, workerId?: string): Promise<{ requeued: Job[]; failed: Job[] }> {
     const cutoff = new Date(Date.now() - staleMs);
     const stale = await this.prisma.job.findMany({
-      where: { status: "claimed", OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: null }] },
+      where: {
+        status: "claimed",
+        ...(workerId === undefined ? {} : { workerId }),
+        OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: null }],
+      },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
     const requeued: Job[] = [];

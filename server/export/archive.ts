@@ -7,13 +7,14 @@ import { Manifest } from "./manifest";
 
 /**
  * A candidate archive is a folder: manifest.json, preprocessing.json (the fitted data stages),
- * split.json (row indices), model/ (the family's payload, e.g. TensorFlow.js model.json + weights.bin).
+ * split.json (row indices), selection.json (the fitted feature selection), model/ (the family's payload, e.g. TensorFlow.js model.json + weights.bin).
  * Downloads zip that folder; the CLI writes it unzipped.
  */
 export const archiveFiles = {
   manifest: "manifest.json",
   preprocessing: "preprocessing.json",
   split: "split.json",
+  selection: "selection.json",
   model: "model",
 } as const;
 

@@ -15,6 +15,8 @@ export const Manifest = z.object({
   trainingSeed: z.number().int(),
   dataset: z.object({ name: z.string(), sha256: z.string(), rows: z.number().int() }),
   columns: z.array(z.object({ name: z.string(), type: ColumnType })),
+  /** the model's input features after the fitted data stages, and the feature selection that chose them */
+  features: z.object({ selection: z.string(), kept: z.array(z.string()), of: z.number().int() }),
   label: z.string(),
   problemType: ProblemType,
   classes: z.array(z.string()),

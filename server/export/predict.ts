@@ -5,6 +5,7 @@ import { parseCsvFile } from "../data/parse-csv";
 import { checkPredictionTable } from "../data/schema-check";
 import { PreprocessorState, transform } from "../data/preprocess";
 import { toCsv } from "../data/csv-write";
+import { applySelection, SelectionState } from "../data/selection/select";
 import { initBackend } from "../models/backend";
 import { getFamily } from "../models/registry";
 import { archiveFiles, readManifest } from "./archive";
@@ -21,7 +22,8 @@ export async function predictFromArchive(archiveDir: string, csvPath: string): P
   );
   const table = await parseCsvFile(csvPath);
   checkPredictionTable(preprocessing, table.header);
-  const x = transform(preprocessing, table);
+  const selection = SelectionState.parse(JSON.parse(await fs.readFile(path.join(archiveDir, archiveFiles.selection), "utf8")));
+  const x = applySelection(selection, transform(preprocessing, table));
   await initBackend();
   const task = { type: manifest.problemType, classes: manifest.classes };
   const model = await getFamily(manifest.family).load(path.join(archiveDir, archiveFiles.model), task);

@@ -9,6 +9,7 @@ import { predictCsv } from "../export/predict";
 import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { createRun } from "../usecases/create-run";
+import { getTrialFeatures } from "../usecases/get-trial-features";
 import { uploadDataset } from "../usecases/upload-dataset";
 import { Coordinator } from "./coordinator";
 import { Supervisor } from "./supervisor";
@@ -71,6 +72,14 @@ describe.each(PROVIDERS)("the search pipeline on %s", (provider) => {
     expect((await ctx.store.listCurve(best.id)).length).toBe(best.epochs);
     expect(best.paramCount).toBeGreaterThan(0);
     expect(best.archiveBytes).toBeGreaterThan(1000);
+    // every candidate records the feature selection it chose (a searched hyperparameter), fitted on training rows
+    for (const t of trials) {
+      const features = await getTrialFeatures(ctx, t.id);
+      expect(features.method).toBe(t.params.feature_selection);
+      expect(features.of).toBe(86); // credit-g after one-hot encoding (with rare buckets)
+      expect(features.kept).toBeGreaterThan(0);
+      expect(features.kept).toBeLessThanOrEqual(features.of);
+    }
 
     const csv = path.join(os.tmpdir(), `credit-new-${Date.now()}.csv`);
     const lines = (await fs.readFile(CREDIT, "utf8")).trim().split("\n").slice(0, 11);

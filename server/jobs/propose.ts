@@ -1,5 +1,5 @@
 import type { RunRow, TrialRow } from "../db/store";
-import type { ModelFamily, Task } from "../models/family";
+import type { Task } from "../models/family";
 import { getFamily } from "../models/registry";
 import { greaterIsBetter } from "../automl/estimation/metrics";
 import { replaySpace } from "../automl/space/recording-suggest";
@@ -8,6 +8,7 @@ import type { TrialState } from "../automl/space/trial-record";
 import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createStrategy } from "../automl/strategies";
 import { Study } from "../automl/study";
+import { candidateSpace, defaultCandidate } from "./candidate-space";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
 export const BATCH_SIZE = 4;
@@ -23,7 +24,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   const family = getFamily(SEARCHED_FAMILY);
   // the space depends on the problem type only; classes are not known to the coordinator
   const task: Task = { type: run.problemType, classes: [] };
-  const space = (s: Parameters<ModelFamily["defineSpace"]>[0]) => family.defineSpace(s, task);
+  const space = candidateSpace(family, task);
   const store = new MemoryTrialStore();
   for (const t of trials) {
     const replayed = replaySpace(space, t.params);
@@ -39,7 +40,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     store,
     batchSize: BATCH_SIZE,
   });
-  const proposal = await study.ask(number, space);
+  const proposal = await study.ask(number, space, number === 0 ? defaultCandidate(family, task) : undefined);
   return proposal && { family: SEARCHED_FAMILY, params: proposal.params };
 }
 

@@ -15,12 +15,15 @@ export interface JobQueue {
   enqueue(job: { id: string; runId: string; trialId: string | null; kind: Job["kind"]; payload: unknown }): Promise<void>;
   /** atomically claims the oldest queued job (no two workers ever get the same one); increments attempts */
   claim(workerId: string): Promise<Job | null>;
-  /** records that the worker still holds the job */
-  heartbeat(jobId: string, workerId: string): Promise<void>;
+  /** records that the worker still holds the job; false when it no longer does (taken back as stale) */
+  heartbeat(jobId: string, workerId: string): Promise<boolean>;
   complete(jobId: string): Promise<void>;
   fail(jobId: string): Promise<void>;
-  /** claimed jobs whose heartbeat is older than `staleMs`: returned to the queue when attempts < maxAttempts, else failed; returns both lists */
-  reapStale(staleMs: number, maxAttempts: number): Promise<{ requeued: Job[]; failed: Job[] }>;
+  /**
+   * claimed jobs whose heartbeat is older than `staleMs` (of one worker, when `workerId` is given, e.g. one
+   * that exited: then staleMs 0): returned to the queue when attempts < maxAttempts, else failed
+   */
+  reapStale(staleMs: number, maxAttempts: number, workerId?: string): Promise<{ requeued: Job[]; failed: Job[] }>;
   /** drops a run's queued jobs (cancel, delete) */
   cancelRun(runId: string): Promise<void>;
   /** number of queued + claimed jobs of a run */

@@ -11,7 +11,10 @@ const MAX_ATTEMPTS = 2;
 
 export interface SupervisorOptions {
   log?: (msg: string) => void;
-  /** a claimed job whose worker has not beaten for this long is taken back (the worker died or hangs) */
+  /**
+   * a claimed job whose worker has not beaten for this long is taken back: a worker of another supervisor
+   * that crashed, or a hung one (this supervisor's own workers that exit are released at once)
+   */
   staleMs?: number;
 }
 
@@ -21,6 +24,9 @@ export interface SupervisorOptions {
  */
 export class Supervisor {
   private readonly workers = new Map<string, ChildProcess>();
+  /** workers that exited, whose claimed jobs are released at the next tick */
+  private readonly exited = new Set<string>();
+  private generation = 0;
   private readonly coordinator: Coordinator;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -34,7 +40,7 @@ export class Supervisor {
     options: SupervisorOptions = {},
   ) {
     this.log = options.log ?? ((m) => console.log(`[supervisor] ${m}`));
-    this.staleMs = options.staleMs ?? 30_000;
+    this.staleMs = options.staleMs ?? 120_000;
     this.coordinator = new Coordinator(ctx, this.log);
   }
 
@@ -44,7 +50,7 @@ export class Supervisor {
   }
 
   start(): void {
-    for (let i = 0; i < this.ctx.config.workers; i++) this.spawn(`w${i}-${process.pid}`);
+    for (let i = 0; i < this.ctx.config.workers; i++) this.spawn(i);
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     void this.tick();
   }
@@ -64,7 +70,13 @@ export class Supervisor {
   }
 
   private async reap() {
-    const { requeued, failed } = await this.ctx.queue.reapStale(this.staleMs, MAX_ATTEMPTS);
+    const released = [...this.exited].map((id) => {
+      this.exited.delete(id);
+      return this.ctx.queue.reapStale(0, MAX_ATTEMPTS, id);
+    });
+    const results = [...(await Promise.all(released)), await this.ctx.queue.reapStale(this.staleMs, MAX_ATTEMPTS)];
+    const requeued = results.flatMap((r) => r.requeued);
+    const failed = results.flatMap((r) => r.failed);
     for (const job of requeued) {
       if (!job.trialId) continue;
       this.log(`trial ${job.trialId}: its worker stopped answering; trying again`);
@@ -80,7 +92,9 @@ export class Supervisor {
     }
   }
 
-  private spawn(id: string) {
+  private spawn(slot: number) {
+    // a new id per process, so that a replacement never inherits the claims of the worker it replaces
+    const id = `w${slot}-${process.pid}-${this.generation++}`;
     const child = fork(path.join(here, "worker-main.ts"), [], {
       execArgv: ["--import", "tsx", `--max-old-space-size=${this.ctx.config.workerMemoryMb}`],
       // workers open the same studio as this process, whatever its environment said
@@ -96,9 +110,10 @@ export class Supervisor {
     this.workers.set(id, child);
     child.on("exit", (code, signal) => {
       this.workers.delete(id);
+      this.exited.add(id);
       if (this.stopped) return;
       this.log(`worker ${id} exited (${signal ?? code}); starting a new one`);
-      setTimeout(() => !this.stopped && this.spawn(id), 500);
+      setTimeout(() => !this.stopped && this.spawn(slot), 500);
     });
   }
 
@@ -110,5 +125,7 @@ export class Supervisor {
     for (const c of alive) c.kill("SIGTERM");
     await Promise.all(exits);
     while (this.ticking) await new Promise((r) => setTimeout(r, 20));
+    // what the stopped workers held goes back to the queue now, not after the stale timeout
+    await this.reap();
   }
 }

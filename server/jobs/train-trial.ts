@@ -9,7 +9,17 @@ import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive";
 import { packageVersions, type Manifest } from "../export/manifest";
+import type { SelectionState } from "../data/selection/select";
+import { splitParams } from "./candidate-space";
 import { loadRunData, type RunData } from "./run-data";
+import { selectFeatures, type SelectedData } from "./select-features";
+
+/** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
+export class LostClaimError extends Error {
+  constructor() {
+    super("this worker no longer holds the trial's job");
+  }
+}
 
 /** The seed a trial trains with: a pure function of the run's seed and the trial number. */
 export const trainingSeed = (run: RunRow, trial: TrialRow) => deriveSeed(run.seed, "train", trial.number);
@@ -28,9 +38,12 @@ export function runDeadline(run: RunRow): number {
 export async function trainTrial(
   ctx: StudioContext,
   trial: TrialRow,
-  job: { backend: string; attempt: number; onBeat: () => Promise<void> },
+  job: { backend: string; attempt: number; onBeat: () => Promise<boolean> },
 ): Promise<void> {
-  const { backend, onBeat } = job;
+  const { backend } = job;
+  const onBeat = async () => {
+    if (!(await job.onBeat())) throw new LostClaimError();
+  };
   let run = await mustGetRun(ctx, trial.runId);
   if (run.status !== "running") {
     await ctx.store.updateTrial(trial.id, { status: "cancelled", reason: "run was cancelled before this trial started", finishedAt: new Date() });
@@ -40,11 +53,15 @@ export async function trainTrial(
   await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null, attempts: job.attempt });
   const data = await loadRunData(ctx, run);
   const family = getFamily(trial.family);
+  const params = splitParams(trial.params);
+  await onBeat();
+  const { selection, x } = selectFeatures(data, params.featureSelection, run.seed);
+  await onBeat(); // selection runs synchronously: say at once that this worker is alive
   const started = performance.now();
   let cancelled = false;
   const fit = await family.fit(
-    { task: data.task, xTrain: data.x.train, yTrain: data.y.train, xVal: data.x.valid, yVal: data.y.valid },
-    trial.params,
+    { task: data.task, xTrain: x.train, yTrain: data.y.train, xVal: x.valid, yVal: data.y.valid },
+    params.family,
     {
       seed: trainingSeed(run, trial),
       metric: run.metric,
@@ -61,9 +78,9 @@ export async function trainTrial(
   );
   const trainSeconds = (performance.now() - started) / 1000;
   try {
-    const result = scoreCandidate(run, data, fit);
+    const result = scoreCandidate(run, data, x, fit);
     const archiveKey = keys.trialArchive(run.id, trial.id);
-    await writeArchive(ctx, archiveKey, { run, trial, data, fit, backend, ...result });
+    await writeArchive(ctx, archiveKey, { run, trial, data, selection, fit, backend, ...result });
     const { status, reason } = ending(fit, cancelled);
     await ctx.store.updateTrial(trial.id, {
       status,
@@ -77,7 +94,7 @@ export async function trainTrial(
       paramCount: fit.model.paramCount(),
       archiveBytes: await ctx.blobs.size(archiveKey),
       trainSeconds,
-      predictMsPer1k: measureLatency(fit, data.x.test),
+      predictMsPer1k: measureLatency(fit, x.test),
       finishedAt: new Date(),
     });
   } finally {
@@ -91,9 +108,9 @@ function ending(fit: FitResult, cancelled: boolean): { status: "done" | "stopped
   return { status: "done", reason: `${fit.reason} at epoch ${fit.epochs} (best ${fit.bestEpoch})` };
 }
 
-function scoreCandidate(run: RunRow, data: RunData, fit: FitResult) {
-  const valPred = fit.model.predict(data.x.valid);
-  const testPred = fit.model.predict(data.x.test);
+function scoreCandidate(run: RunRow, data: RunData, x: SelectedData["x"], fit: FitResult) {
+  const valPred = fit.model.predict(x.valid);
+  const testPred = fit.model.predict(x.test);
   return {
     valPred,
     valScore: score(run.metric, data.task, data.y.valid, valPred),
@@ -118,7 +135,7 @@ function measureLatency(fit: FitResult, x: Matrix): number {
 async function writeArchive(
   ctx: StudioContext,
   archiveKey: string,
-  c: { run: RunRow; trial: TrialRow; data: RunData; fit: FitResult; backend: string; valPred: Float32Array; valScore: number; testScore: number; valMetrics: Record<string, number>; testMetrics: Record<string, number> },
+  c: { run: RunRow; trial: TrialRow; data: RunData; selection: SelectionState; fit: FitResult; backend: string; valPred: Float32Array; valScore: number; testScore: number; valMetrics: Record<string, number>; testMetrics: Record<string, number> },
 ) {
   const dataset = await ctx.store.getDataset(c.run.datasetId);
   if (!dataset) throw new Error("the dataset of this run was deleted");
@@ -138,6 +155,7 @@ async function writeArchive(
     trainingSeed: trainingSeed(c.run, c.trial),
     dataset: { name: dataset.name, sha256: dataset.sha256, rows: dataset.rowCount },
     columns: dataset.columns.map((col) => ({ name: col.name, type: col.type })),
+    features: { selection: c.selection.method, kept: c.selection.keptNames, of: c.selection.features.length },
     label: c.run.label,
     problemType: c.run.problemType,
     classes: c.data.task.classes,
@@ -154,6 +172,7 @@ async function writeArchive(
   await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
   await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(c.data.preprocessing));
   await fs.writeFile(path.join(dir, archiveFiles.split), JSON.stringify(c.data.split));
+  await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(c.selection));
   // validation predictions (out-of-fold once cross-validation exists), for ensembles
   await fs.writeFile(path.join(dir, "validation-predictions.bin"), Buffer.from(c.valPred.buffer, c.valPred.byteOffset, c.valPred.byteLength));
 }

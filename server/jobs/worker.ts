@@ -1,6 +1,6 @@
 import type { StudioContext } from "../context";
 import type { Job } from "./queue";
-import { trainTrial } from "./train-trial";
+import { LostClaimError, trainTrial } from "./train-trial";
 
 export const HEARTBEAT_MS = 2_000;
 
@@ -39,6 +39,10 @@ export class Worker {
       await this.execute(job, beat);
       await this.ctx.queue.complete(job.id);
     } catch (err) {
+      if (err instanceof LostClaimError) {
+        this.log(`job ${job.id}: ${err.message}; another worker has it now`);
+        return true;
+      }
       const reason = err instanceof Error ? err.message : String(err);
       this.log(`job ${job.id} failed: ${reason}`);
       if (job.trialId) {
@@ -51,7 +55,7 @@ export class Worker {
     return true;
   }
 
-  private async execute(job: Job, beat: () => Promise<void>) {
+  private async execute(job: Job, beat: () => Promise<boolean>) {
     if (job.kind !== "trial" || !job.trialId) throw new Error(`unknown job kind ${job.kind}`);
     const trial = await this.ctx.store.getTrial(job.trialId);
     if (!trial) return; // its run was deleted

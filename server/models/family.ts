@@ -66,6 +66,8 @@ export interface ModelFamily {
   spaceVersion: string;
   /** asks the hyperparameters it needs (define-by-run) */
   defineSpace(suggest: Suggest, task: Task): Params;
+  /** a known-good configuration, tried before the strategy's proposals (as AutoGluon and H2O start from defaults) */
+  defaultParams(task: Task): Params;
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
 }

@@ -1,5 +1,5 @@
 import type { ModelFamily } from "../family";
-import { defineSpace, SPACE_VERSION } from "./space";
+import { defaultParams, defineSpace, SPACE_VERSION } from "./space";
 import { fitMlp } from "./fit";
 import { loadMlp } from "./persist";
 import { FittedMlp } from "./fitted";
@@ -9,6 +9,7 @@ export const mlpFamily: ModelFamily = {
   name: "mlp",
   spaceVersion: SPACE_VERSION,
   defineSpace,
+  defaultParams,
   fit: fitMlp,
   async load(dir, task) {
     const p = await loadMlp(dir, task);

@@ -29,6 +29,14 @@ export function defineSpace(suggest: Suggest, _task: Task): Params {
   return params;
 }
 
+/**
+ * The first configuration a search tries: a modest two-layer ReLU network with Adam at its usual rate — cheap
+ * to train and strong on most tabular data, so even a tiny budget ends with a sound model.
+ */
+export function defaultParams(_task: Task): Params {
+  return { depth: 2, units_0: 128, units_1: 64, activation: "relu", dropout: 0.1, learning_rate: 1e-3, batch_size: 256, weight_decay: 1e-5, batch_norm: false };
+}
+
 /** The hyperparameters fit() uses, checked; values missing from older trials take their defaults. */
 export const MlpParams = z
   .object({
