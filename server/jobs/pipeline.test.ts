@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { createContext, type StudioContext } from "../context";
 import { predictCsv } from "../export/predict";
@@ -15,7 +15,7 @@ import { Coordinator } from "./coordinator";
 import { Supervisor } from "./supervisor";
 import { Worker } from "./worker";
 import type { Provider } from "../db/migrator";
-import { availability, createTestDatabase, PROVIDERS, type TestDatabase } from "../db/testing/databases";
+import { createTestDatabase, describeEachProvider, type TestDatabase } from "../db/testing/databases";
 
 const CREDIT = path.resolve(__dirname, "../../../shared/datasets/credit-g.csv");
 const open: StudioContext[] = [];
@@ -58,9 +58,9 @@ async function drive(ctx: StudioContext, runId: string, workerCount: number) {
 const leaderboard = async (ctx: StudioContext, runId: string) =>
   (await ctx.store.listTrials(runId)).map((t) => ({ number: t.number, params: t.params, valScore: t.valScore, testScore: t.testScore, status: t.status }));
 
-describe.each(PROVIDERS)("the search pipeline on %s", (provider) => {
-  it("runs a search to completion, keeps the best candidate, and its archive predicts", async (t) => {
-    const ctx = await studioOn(provider, t);
+describeEachProvider("the search pipeline", (provider) => {
+  it("runs a search to completion, keeps the best candidate, and its archive predicts", async () => {
+    const ctx = await studio(1, provider);
     const created = await startRun(ctx, 3);
     const run = await drive(ctx, created.id, 1);
     expect(run.status).toBe("completed");
@@ -106,8 +106,8 @@ describe.each(PROVIDERS)("the search pipeline on %s", (provider) => {
     expect(await leaderboard(two, b.id)).toEqual(la);
   });
 
-  it("retries a trial whose worker is killed, and resumes after the whole supervisor dies", async (t) => {
-    const ctx = await studioOn(provider, t);
+  it("retries a trial whose worker is killed, and resumes after the whole supervisor dies", async () => {
+    const ctx = await studio(1, provider);
     const created = await startRun(ctx, 3, 3);
     const first = new Supervisor(ctx, { log: () => {}, staleMs: 3_000 });
     first.start();
@@ -136,14 +136,6 @@ describe.each(PROVIDERS)("the search pipeline on %s", (provider) => {
     }
   });
 });
-
-/** A studio on the provider's database; skips (or, under CI, fails) when PostgreSQL is unreachable. */
-async function studioOn(provider: Provider, t: { skip: (note?: string) => void }): Promise<StudioContext> {
-  const status = await availability(provider);
-  if (status.mode === "fail") throw new Error(status.reason);
-  if (status.mode === "skip") t.skip(status.reason);
-  return studio(1, provider);
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 240_000) {
   const end = Date.now() + timeoutMs;

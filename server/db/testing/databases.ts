@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { describe, it } from "vitest";
 import type { Provider } from "../migrator";
 
 export const PROVIDERS: Provider[] = ["sqlite", "postgresql"];
@@ -86,4 +87,21 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
       }
     },
   };
+}
+
+/**
+ * One suite per database: `body` runs inside a describe named for the provider. A PostgreSQL suite is skipped
+ * with a message when PostgreSQL is unreachable, or fails under CI.
+ */
+export function describeEachProvider(title: string, body: (provider: Provider) => void): void {
+  describe.each(PROVIDERS)(`${title} on %s`, async (provider: Provider) => {
+    const avail = await availability(provider);
+    if (avail.mode === "fail") {
+      it("needs PostgreSQL", () => {
+        throw new Error(avail.reason);
+      });
+      return;
+    }
+    (avail.mode === "skip" ? describe.skip : describe)(provider, () => body(provider));
+  });
 }
