@@ -1,4 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
+import { decodePredictionWarnings, PREDICTION_WARNINGS_HEADER, type PredictionWarning } from "@/server/contracts/prediction";
 import { enc, errorFrom, ApiError } from "./api";
 
 export interface PredictVars {
@@ -8,8 +9,18 @@ export interface PredictVars {
   candidate?: string | null;
 }
 
-/** POST /api/runs/:id/predict[?candidate=ID]: the CSV is the body (streamed from disk); the answer is predictions.csv */
-export async function predict({ runId, file, candidate }: PredictVars): Promise<Blob> {
+export interface PredictResult {
+  /** predictions.csv, exactly as the server wrote it */
+  blob: Blob;
+  /** what the uploaded CSV got wrong that the predictions worked around */
+  warnings: PredictionWarning[];
+}
+
+/**
+ * POST /api/runs/:id/predict[?candidate=ID]: the CSV is the body (streamed from disk); the answer is predictions.csv,
+ * with warnings in the X-Prediction-Warnings header
+ */
+export async function predict({ runId, file, candidate }: PredictVars): Promise<PredictResult> {
   const query = candidate ? `?candidate=${enc(candidate)}` : "";
   let res: Response;
   try {
@@ -18,7 +29,8 @@ export async function predict({ runId, file, candidate }: PredictVars): Promise<
     throw new ApiError("The studio server cannot be reached. Is it still running?", 0);
   }
   if (!res.ok) throw await errorFrom(res);
-  return res.blob();
+  const warnings = decodePredictionWarnings(res.headers.get(PREDICTION_WARNINGS_HEADER));
+  return { blob: await res.blob(), warnings };
 }
 
 export const usePredict = () => useMutation({ mutationFn: predict });

@@ -1,18 +1,21 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import type { PredictionWarning } from "@/server/contracts/prediction";
 import type { TrialDto } from "@/server/contracts/run";
 import { usePredict } from "../queries/predict";
 import { ErrorMessage } from "../ui/error-message";
 
 /**
  * Upload a CSV without the label and get predictions.csv back, from the best candidate or a chosen one.
- * The download starts by itself; the link stays for another click.
+ * The download starts by itself; the link stays for another click. Warnings about the uploaded CSV (unseen categories,
+ * values of the wrong type, empty columns) are listed below: the predictions were made all the same.
  */
 export function PredictBox({ runId, candidates, bestId }: { runId: string; candidates: TrialDto[]; bestId: string | null }) {
   const predict = usePredict();
   const [candidate, setCandidate] = useState("");
   const [url, setUrl] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<PredictionWarning[]>([]);
   const input = useRef<HTMLInputElement>(null);
   const link = useRef<HTMLAnchorElement>(null);
 
@@ -27,11 +30,13 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
   const send = (file: File | undefined) => {
     if (!file) return;
     setUrl(null);
+    setWarnings([]);
     predict.mutate(
       { runId, file, candidate: candidate || null },
       {
-        onSuccess: (blob) => {
-          setUrl(URL.createObjectURL(blob));
+        onSuccess: (result) => {
+          setWarnings(result.warnings);
+          setUrl(URL.createObjectURL(result.blob));
         },
         onSettled: () => {
           if (input.current) input.current.value = "";
@@ -75,8 +80,24 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
           </a>
         ) : null}
       </div>
+      {warnings.length > 0 ? (
+        <div role="status" data-testid="predict-warning" className="notice" style={WARNING_STYLE}>
+          <strong>
+            The predictions were made, but the file differs from the training data in {warnings.length}{" "}
+            {warnings.length === 1 ? "column" : "columns"}:
+          </strong>
+          <ul>
+            {warnings.map((w) => (
+              <li key={`${w.column}:${w.kind}`}>{w.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {usable.length === 0 ? <p className="muted small">Predictions are available once a candidate has finished.</p> : null}
       <ErrorMessage error={predict.error} />
     </section>
   );
 }
+
+/** the .notice box in amber: a warning, not a success */
+const WARNING_STYLE = { background: "#fffbeb", borderColor: "#fde68a", color: "#92400e" } as const;

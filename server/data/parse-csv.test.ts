@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { DataError, parseCsvFile } from "./parse-csv";
+import { DataError, LineEndings, parseCsvFile } from "./parse-csv";
 import type { Column } from "./table";
 import { dataset, tempFiles } from "./test-helpers";
 
@@ -108,6 +108,84 @@ describe("parseCsvFile on small files", () => {
     expect(custom.columns[1].kind === "string" && custom.columns[1].categories).toEqual(["NA", "3"]);
     const ml = await parseCsvFile(f("multiline.csv"));
     expect(ml.rowCount).toBe(2);
+  });
+
+  it("reads a Latin-1 (Windows-1252) file: accents in headers and values come back, and the encoding is recorded", async () => {
+    const text = "café;größe;Straße\nnaïve;1,5;Müller\nréservé;2;Weiß\n";
+    const f = await tempFiles({ "latin1.csv": Buffer.from(text, "latin1"), "utf8.csv": text });
+    const t = await parseCsvFile(f("latin1.csv"));
+    expect(t.encoding).toBe("windows-1252");
+    expect(t.header).toEqual(["café", "größe", "Straße"]);
+    const first = col(t, "café");
+    expect(first.kind === "string" && first.categories).toEqual(["naïve", "réservé"]);
+    const last = col(t, "Straße");
+    expect(last.kind === "string" && last.categories).toEqual(["Müller", "Weiß"]);
+    expect(t.columns.some((c) => c.kind === "string" && c.categories.some((v) => v.includes("\uFFFD")))).toBe(false);
+    const u = await parseCsvFile(f("utf8.csv"));
+    expect(u.encoding).toBe("utf-8");
+    expect(u.header).toEqual(t.header);
+  });
+
+  it("reads a Latin-1 file larger than one read chunk, and Windows-1252 characters such as € and curly quotes", async () => {
+    const row = "Zürich,€ 5,\u201Cgrüß\u201D\n";
+    const text = "Ort,Preis,Gruß\n" + row.repeat(60_000); // about 1.1 MB: two 1 MB chunks
+    const bytes = Uint8Array.from(text, (ch) => (ch === "€" ? 0x80 : ch === "\u201C" ? 0x93 : ch === "\u201D" ? 0x94 : ch.charCodeAt(0)));
+    const f = await tempFiles({ "big-latin1.csv": bytes });
+    const t = await parseCsvFile(f("big-latin1.csv"));
+    expect(t.encoding).toBe("windows-1252");
+    expect(t.rowCount).toBe(60_000);
+    expect(t.header).toEqual(["Ort", "Preis", "Gruß"]);
+    const c = col(t, "Gruß");
+    expect(c.kind === "string" && c.categories).toEqual(["\u201Cgrüß\u201D"]);
+    const p = col(t, "Preis");
+    expect(p.kind === "string" && p.categories).toEqual(["€ 5"]);
+  });
+
+  it("keeps UTF-8 when a multi-byte character is cut by the 64 KB sniff window", async () => {
+    // 65535 ASCII bytes, then "é" (2 bytes) straddles the 64 KB boundary
+    const pad = "x".repeat(65535 - "a,b\n".length - 2);
+    const text = "a,b\n" + pad + ",1é\n";
+    const f = await tempFiles({ "cut.csv": text });
+    expect(Buffer.byteLength(text.slice(0, text.indexOf("é")))).toBe(65535);
+    const t = await parseCsvFile(f("cut.csv"));
+    expect(t.encoding).toBe("utf-8");
+    expect(t.rowCount).toBe(1);
+    const a = col(t, "b");
+    expect(a.kind === "string" && a.categories).toEqual(["1é"]);
+  });
+
+  it("reads files that mix CRLF, LF and CR line endings, including in quoted values", async () => {
+    const f = await tempFiles({
+      "crlf-header.csv": "a,b,c\r\n1,x,3\n4,y,6\n7,z,9\n",
+      "lf-header.csv": "a,b,c\n1,x,3\r\n4,y,6\r\n7,z,9",
+      "cr.csv": "a,b,c\r1,x,3\r4,y,6\r\n7,z,9\r",
+      "quoted.csv": 'a,b,c\r\n1,"two\r\nlines",3\n4,"and\rmore",6\n7,z,9\r\n',
+    });
+    for (const name of ["crlf-header.csv", "lf-header.csv", "cr.csv"]) {
+      const t = await parseCsvFile(f(name));
+      expect(t.rowCount, name).toBe(3);
+      expect(t.header, name).toEqual(["a", "b", "c"]);
+      const b = col(t, "b");
+      expect(b.kind === "string" && b.categories, name).toEqual(["x", "y", "z"]);
+      const c = col(t, "c");
+      expect(c.kind === "number" && Array.from(c.values), name).toEqual([3, 6, 9]);
+    }
+    const q = await parseCsvFile(f("quoted.csv"));
+    expect(q.rowCount).toBe(3);
+    const b = col(q, "b");
+    expect(b.kind === "string" && b.categories).toEqual(["two\nlines", "and\nmore", "z"]);
+    // a ragged row after mixed endings still names its true line
+    const g = await tempFiles({ "ragged.csv": 'a,b\r\n1,"x\r\ny"\n2,3,4\n' });
+    await expect(parseCsvFile(g("ragged.csv"))).rejects.toThrow(/Line 4 has 3 fields/);
+  });
+
+  it("turns line endings into LF across chunk boundaries, a CRLF cut in two included", () => {
+    const chunks = ["a,b\r", "\n1,2\r", "3,4\n\r", "\r\n5,6\r"];
+    const n = new LineEndings();
+    const out = chunks.map((c) => n.push(c)).join("") + n.end();
+    expect(out).toBe("a,b\n1,2\n3,4\n\n\n5,6\n");
+    const m = new LineEndings();
+    expect(m.push("x\r") + m.end("\ny")).toBe("x\ny");
   });
 
   const bad: [string, string | Uint8Array, RegExp][] = [

@@ -2,11 +2,10 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { Transform } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { ColumnBuilder, type CellFormat } from "./column-builder";
 import { DataError } from "./data-error";
-import { SNIFF_BYTES, assertText, detectDelimiter, hasUtf8Bom, type Delimiter } from "./sniff";
+import { ENCODING_SNIFF_BYTES, SNIFF_BYTES, assertText, detectDelimiter, detectEncoding, hasUtf8Bom, type Delimiter, type Encoding } from "./sniff";
 import type { Table } from "./table";
 import { DEFAULT_MISSING_TOKENS, type DateFormat } from "./values";
 
@@ -27,6 +26,8 @@ export interface ParseInfo {
   sha256: string;
   sizeBytes: number;
   delimiter: Delimiter;
+  /** the text encoding the file was read with: UTF-8 when its first 64 KB are valid UTF-8, else Windows-1252 (Latin-1) */
+  encoding: Encoding;
   /** how each column's cells were read, by column name */
   formats: Record<string, CellFormat>;
   /** the date format of each datetime column, by column name */
@@ -47,36 +48,38 @@ export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promi
       `The file is ${formatBytes(total)}, over the upload limit of ${formatBytes(opts.maxBytes)}. Upload a smaller file, for example a sample of the rows.`,
     );
   }
-  const head = await readHead(path);
-  if (head.length === 0 || new TextDecoder().decode(head).replace(/^\uFEFF/, "").trim() === "") {
+  const head = await readHead(path, ENCODING_SNIFF_BYTES);
+  const complete = head.length >= total;
+  const encoding = detectEncoding(head, complete);
+  const bom = encoding === "utf-8" && hasUtf8Bom(head);
+  const sniff = head.subarray(bom ? 3 : 0, SNIFF_BYTES);
+  const sniffText = new TextDecoder(encoding).decode(sniff);
+  if (sniffText.replace(/^\uFEFF/, "").trim() === "") {
     throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
   }
-  assertText(head);
-  const bom = hasUtf8Bom(head);
-  const delimiter = detectDelimiter(new TextDecoder().decode(bom ? head.subarray(3) : head), total > head.length);
+  assertText(head.subarray(0, SNIFF_BYTES), encoding);
+  const delimiter = detectDelimiter(sniffText, total > SNIFF_BYTES);
   const missing = new Set(opts.missingTokens ?? DEFAULT_MISSING_TOKENS);
 
   const hash = createHash("sha256");
   let seen = 0;
-  const decoder = new StringDecoder("utf8");
-  let first = true;
-  // hashes the raw bytes and hands Papa whole characters: Papa would decode each chunk alone and break
-  // a multi-byte character cut at a chunk boundary
+  // decodes across chunk boundaries (a multi-byte character cut in two waits for its rest) and drops a UTF-8 BOM
+  const decoder = new TextDecoder(encoding);
+  const newlines = new LineEndings();
+  // hashes the raw bytes and hands Papa whole characters with every line ending as \n: Papa would decode each chunk
+  // alone and break a multi-byte character cut at a chunk boundary, and it guesses one line ending for the whole file
+  // from the first chunk, so a file mixing CRLF, LF and CR would merge rows
   const text = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       seen += chunk.length;
       opts.onProgress?.(seen, total);
-      let s = decoder.write(chunk);
-      if (first && s.length > 0) {
-        first = false;
-        if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-      }
+      const s = newlines.push(decoder.decode(chunk, { stream: true }));
       done(null, s.length > 0 ? s : undefined);
     },
     flush(done) {
-      const rest = decoder.end();
+      const rest = newlines.end(decoder.decode());
       done(null, rest.length > 0 ? rest : undefined);
     },
   });
@@ -95,6 +98,7 @@ export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promi
     };
     Papa.parse<string[]>(text as unknown as File, {
       delimiter,
+      newline: "\n",
       header: false,
       skipEmptyLines: false,
       chunk(results, parser) {
@@ -122,7 +126,29 @@ export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promi
       },
     });
   });
-  return { ...rows.finish(delimiter), sha256: hash.digest("hex"), sizeBytes: total };
+  return { ...rows.finish(delimiter), encoding, sha256: hash.digest("hex"), sizeBytes: total };
+}
+
+/**
+ * Turns CRLF, LF and lone CR into LF, in a stream of text chunks: a CR at the end of a chunk is held back until the next
+ * chunk tells whether an LF follows. Newlines inside quoted values are turned too, so a multi-line value reads the
+ * same whatever wrote it.
+ */
+export class LineEndings {
+  private heldCr = false;
+
+  push(chunk: string): string {
+    let s = this.heldCr ? "\r" + chunk : chunk;
+    this.heldCr = s.endsWith("\r");
+    if (this.heldCr) s = s.slice(0, -1);
+    return s.replace(/\r\n?/g, "\n");
+  }
+
+  end(chunk = ""): string {
+    const s = (this.heldCr ? "\r" : "") + chunk;
+    this.heldCr = false;
+    return s.replace(/\r\n?/g, "\n");
+  }
 }
 
 /** Receives parsed rows: checks the header and each row's width, feeds the column builders, counts lines. */
@@ -154,7 +180,7 @@ class RowSink {
     this.rowCount++;
   }
 
-  finish(delimiter: Delimiter): Omit<ParsedTable, "sha256" | "sizeBytes"> {
+  finish(delimiter: Delimiter): Omit<ParsedTable, "sha256" | "sizeBytes" | "encoding"> {
     if (!this.header) throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
     if (this.rowCount === 0) {
       throw new DataError("The file has a header but no data rows. Upload a CSV with at least one row of data below the header.");
@@ -200,11 +226,11 @@ function embeddedNewlines(row: string[]): number {
   return n;
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
   const fh = await fs.open(path, "r");
   try {
-    const buf = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    const buf = new Uint8Array(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();

@@ -3,6 +3,10 @@ import { DataError } from "./data-error";
 /** What the first bytes of a file tell before parsing: text or not, a BOM, the delimiter. */
 
 export const SNIFF_BYTES = 8192;
+/** how much of the head is checked for valid UTF-8 before choosing the encoding */
+export const ENCODING_SNIFF_BYTES = 64 * 1024;
+export const ENCODINGS = ["utf-8", "windows-1252"] as const;
+export type Encoding = (typeof ENCODINGS)[number];
 export const DELIMITERS = [",", ";", "\t", "|"] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
@@ -10,11 +14,32 @@ export function hasUtf8Bom(head: Uint8Array): boolean {
   return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
 }
 
+/**
+ * The text encoding of a file from its first bytes: UTF-8 (with or without a BOM) when they are valid UTF-8, else
+ * Windows-1252 (the superset of ISO-8859-1 that Excel and most Western tools write). `complete` says the head is the
+ * whole file; otherwise a multi-byte character cut at the end of the head is not counted as invalid.
+ */
+export function detectEncoding(head: Uint8Array, complete: boolean): Encoding {
+  try {
+    // fatal: throws on the first invalid sequence; stream: a character cut by the head's end waits for bytes never given
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: !complete });
+    return "utf-8";
+  } catch {
+    return "windows-1252";
+  }
+}
+
 /** Throws when the head looks binary: any NUL byte, or over 10% control bytes or undecodable text. */
-export function assertText(head: Uint8Array): void {
+export function assertText(head: Uint8Array, encoding: Encoding = "utf-8"): void {
   if (head.includes(0)) throw binaryError();
   let control = 0;
   for (const b of head) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) || b === 0x7f) control++;
+  // every byte is a character in Windows-1252, so only UTF-8 can have undecodable text
+  // (random bytes are still caught by their control bytes: about one in eight)
+  if (encoding !== "utf-8") {
+    if (control > head.length * 0.1) throw binaryError();
+    return;
+  }
   const text = new TextDecoder("utf-8").decode(head);
   let invalid = 0;
   for (const ch of text) if (ch === "\uFFFD") invalid++;

@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "../storage/blob-store";
 import { parseCsvFile } from "../data/parse-csv";
-import { checkPredictionTable } from "../data/schema-check";
+import type { PredictionWarning } from "../contracts/prediction";
+import { checkPredictionTable, predictionWarnings } from "../data/schema-check";
 import { PreprocessorState, transform } from "../data/preprocess";
 import { toCsv } from "../data/csv-write";
 import { applySelection, SelectionState } from "../data/selection/select";
@@ -14,14 +15,22 @@ import { archiveFiles, readManifest } from "./archive";
  * Predictions for a CSV from a candidate archive folder: one output row per input row, in order,
  * with a `prediction` column and, for classification, one `proba_<class>` column per class.
  * The same code serves the studio, the CLI and the exported archive, so their predictions agree.
+ * Missing or unexpected columns stop it (a DataError); what it can work around (unseen categories, values of the wrong
+ * type, empty columns) comes back as warnings beside the predictions.
  */
-export async function predictFromArchive(archiveDir: string, csvPath: string): Promise<string> {
+export interface PredictionResult {
+  csv: string;
+  warnings: PredictionWarning[];
+}
+
+export async function predictFromArchive(archiveDir: string, csvPath: string): Promise<PredictionResult> {
   const manifest = await readManifest(archiveDir);
   const preprocessing = PreprocessorState.parse(
     JSON.parse(await fs.readFile(path.join(archiveDir, archiveFiles.preprocessing), "utf8")),
   );
   const table = await parseCsvFile(csvPath);
   checkPredictionTable(preprocessing, table.header);
+  const warnings = predictionWarnings(preprocessing, table);
   const selection = SelectionState.parse(JSON.parse(await fs.readFile(path.join(archiveDir, archiveFiles.selection), "utf8")));
   const x = applySelection(selection, transform(preprocessing, table));
   await initBackend();
@@ -30,7 +39,7 @@ export async function predictFromArchive(archiveDir: string, csvPath: string): P
   try {
     const out = model.predict(x);
     if (task.type === "regression") {
-      return toCsv(["prediction"], Array.from(out, (v) => [v]));
+      return { csv: toCsv(["prediction"], Array.from(out, (v) => [v])), warnings };
     }
     const k = task.classes.length;
     const rows: (string | number)[][] = [];
@@ -40,12 +49,24 @@ export async function predictFromArchive(archiveDir: string, csvPath: string): P
       for (let c = 1; c < k; c++) if (probs[c] > probs[best]) best = c;
       rows.push([task.classes[best], ...probs]);
     }
-    return toCsv(["prediction", ...task.classes.map((c) => `proba_${c}`)], rows);
+    return { csv: toCsv(["prediction", ...task.classes.map((c) => `proba_${c}`)], rows), warnings };
   } finally {
     model.dispose();
   }
 }
 
-export async function predictCsv(opts: { blobs: BlobStore; archiveKey: string; csvPath: string }): Promise<string> {
+export interface PredictCsvOptions {
+  blobs: BlobStore;
+  archiveKey: string;
+  csvPath: string;
+}
+
+/** predictions and warnings from an archive in the blob store */
+export async function predictWithWarnings(opts: PredictCsvOptions): Promise<PredictionResult> {
   return predictFromArchive(await opts.blobs.localPath(opts.archiveKey), opts.csvPath);
+}
+
+/** the predictions CSV alone, from an archive in the blob store */
+export async function predictCsv(opts: PredictCsvOptions): Promise<string> {
+  return (await predictWithWarnings(opts)).csv;
 }

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Coordinator } from "../jobs/coordinator";
+import { Worker } from "../jobs/worker";
+import { initBackend } from "../models/backend";
 import { createRun } from "./create-run";
 import { downloadArchive } from "./download-archive";
 import { describeError } from "./errors";
@@ -41,4 +44,39 @@ describe("predict, archives, curves and system info before any candidate finishe
     await ctx.store.updateRun(run.id, { backend: "wasm" });
     expect((await systemInfo(ctx)).backend).toBe("wasm");
   });
+});
+
+describe("predict with a file that differs from the training data", () => {
+  it("still predicts every row, and returns warnings for unseen categories, non-numbers and bad dates", async () => {
+    const colors = ["red", "blue", "green"];
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const day = `2024-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
+      return `${colors[i % 3]},${(i * 7) % 50},${day},${i % 3 === 0 ? "a" : "b"}`;
+    });
+    const ds = await uploadDataset(ctx, { fileName: "d.csv", body: bodyOf(`color,size,day,y\n${rows.join("\n")}\n`) });
+    const run = await createRun(ctx, { datasetId: ds.id, label: "y", maxTrials: 1, seed: 0 });
+    const backend = await initBackend();
+    const coordinator = new Coordinator(ctx);
+    const worker = new Worker(ctx, "test-0", backend);
+    for (let step = 0; step < 100; step++) {
+      await coordinator.tick();
+      const r = await ctx.store.getRun(run.id);
+      if (r && ["completed", "cancelled", "failed"].includes(r.status)) break;
+      await worker.runOne();
+    }
+    expect((await ctx.store.getRun(run.id))?.status).toBe("completed");
+
+    const out = await predict(ctx, {
+      runId: run.id,
+      body: bodyOf("color,size,day\nred,3,2024-05-05\npurple,abc,2024-05-06\nblue,7,not a date\n"),
+    });
+    const lines = out.csv.trim().split("\n");
+    expect(lines[0]).toBe("prediction,proba_a,proba_b");
+    expect(lines).toHaveLength(4);
+    const kinds = out.warnings.map((w) => `${w.column}:${w.kind}:${w.rows}:${w.examples.join("|")}`).sort();
+    expect(kinds).toEqual(["color:unseen_categories:1:purple", "day:not_a_date:1:not a date", "size:not_numeric:1:abc"]);
+
+    const clean = await predict(ctx, { runId: run.id, body: bodyOf("color,size,day\nred,3,2024-05-05\n") });
+    expect(clean.warnings).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,8 @@ import { compareTrials, hasScore, metricDirection } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
 import { ArchiveNotFoundError } from "../export/archive";
-import { predictCsv } from "../export/predict";
+import type { PredictionWarning } from "../contracts/prediction";
+import { predictWithWarnings } from "../export/predict";
 import { keys } from "../storage/keys";
 import { toTrialDto } from "./dto";
 import { ConflictError, NotFoundError } from "./errors";
@@ -16,8 +17,19 @@ export interface PredictInput {
   body: ReadableStream<Uint8Array> | NodeJS.ReadableStream | null;
 }
 
-/** Predictions for an uploaded CSV from one of the run's finished candidates (the best by default), as CSV text. */
-export async function predict(ctx: StudioContext, input: PredictInput): Promise<{ fileName: string; csv: string; trialId: string }> {
+export interface PredictOutput {
+  fileName: string;
+  csv: string;
+  trialId: string;
+  /** what the CSV got wrong that the predictions worked around (they are made all the same) */
+  warnings: PredictionWarning[];
+}
+
+/**
+ * Predictions for an uploaded CSV from one of the run's finished candidates (the best by default), as CSV text,
+ * with warnings about the CSV.
+ */
+export async function predict(ctx: StudioContext, input: PredictInput): Promise<PredictOutput> {
   const run = await ctx.store.getRun(input.runId);
   if (!run) throw new NotFoundError("The run");
   const trials = (await ctx.store.listTrials(run.id)).map((t) => toTrialDto(t));
@@ -35,12 +47,12 @@ export async function predict(ctx: StudioContext, input: PredictInput): Promise<
   try {
     const bytes = await ctx.blobs.putStream(tmpKey, input.body, ctx.config.maxUploadBytes);
     if (bytes === 0) throw new DataError("The file is empty. Upload a CSV with a header row and at least one data row.");
-    const csv = await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, trial.id), csvPath: await ctx.blobs.localPath(tmpKey) }).catch(
+    const { csv, warnings } = await predictWithWarnings({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, trial.id), csvPath: await ctx.blobs.localPath(tmpKey) }).catch(
       (err: unknown) => {
         throw err instanceof ArchiveNotFoundError ? new NotFoundError("The archive", err.message) : err;
       },
     );
-    return { fileName: "predictions.csv", csv, trialId: trial.id };
+    return { fileName: "predictions.csv", csv, trialId: trial.id, warnings };
   } finally {
     await ctx.blobs.remove(tmpKey).catch(() => {});
   }
