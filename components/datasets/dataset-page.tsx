@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { ColumnType } from "@/server/contracts/dataset";
 import type { DatasetDetailDto } from "@/server/contracts/dataset-api";
 import { useDataset } from "../queries/get-dataset";
 import { useDeleteDataset } from "../queries/delete-dataset";
@@ -40,6 +41,13 @@ function DatasetView({ data }: { data: DatasetDetailDto }) {
   const { dataset, runs, warnings } = data;
   const [choice, setChoice] = useState<LabelChoice>(() => defaultLabelChoice(data));
   const report = useLabelReport(dataset.id, choice.label || null, choice.override || null);
+  // the column types the user changed for the next run (only those; a type set back to the inferred one is removed)
+  const [columnTypes, setColumnTypes] = useState<Record<string, ColumnType>>({});
+  const changeColumnType = (column: string, type: ColumnType | null) =>
+    setColumnTypes((current) => {
+      const { [column]: _previous, ...rest } = current;
+      return type === null ? rest : { ...rest, [column]: type };
+    });
   return (
     <main className="page">
       <nav className="crumbs">
@@ -76,7 +84,7 @@ function DatasetView({ data }: { data: DatasetDetailDto }) {
           <p className="muted small">No identifier or constant columns, no duplicated rows, no column mostly missing.</p>
         )}
       </section>
-      <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} />
+      <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} columnTypes={columnTypes} />
       {runs.length > 0 ? (
         <section className="card">
           <h2>Runs</h2>
@@ -122,6 +130,7 @@ function DatasetView({ data }: { data: DatasetDetailDto }) {
           columns={dataset.columns}
           rowCount={dataset.rowCount}
           label={choice.label ? { label: choice.label, associations: report.data?.associations ?? (report.error ? [] : null) } : null}
+          overrides={{ types: columnTypes, onChange: changeColumnType }}
         />
       </section>
     </main>

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { Metric, ProblemType } from "@/server/contracts/dataset";
+import type { ColumnType, Metric, ProblemType } from "@/server/contracts/dataset";
 import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
 import { useCreateRun } from "../queries/create-run";
 import { ErrorMessage } from "../ui/error-message";
@@ -29,18 +29,22 @@ export interface LabelReportState {
 /**
  * The "new run" form: the label (its detected problem type shown, and overridable, with the label's guardrail
  * warnings: class imbalance, leakage suspects), the metric (the type's default unless chosen), a time budget and/or
- * a trial count, and the seed. Start goes to the run's page.
+ * a trial count, and the seed; with the column types the user changed in the column table (only those). Start goes to
+ * the run's page.
  */
 export function NewRunForm({
   detail,
   choice,
   onChoice,
   report,
+  columnTypes = {},
 }: {
   detail: DatasetDetailDto;
   choice: LabelChoice;
   onChoice(choice: LabelChoice): void;
   report: LabelReportState;
+  /** column name → type, only the columns whose type the user changed */
+  columnTypes?: Record<string, ColumnType>;
 }) {
   const router = useRouter();
   const create = useCreateRun();
@@ -68,6 +72,7 @@ export function NewRunForm({
         budgetMinutes: num(budgetMinutes),
         maxTrials: num(maxTrials),
         seed: num(seed),
+        columnTypes: Object.keys(columnTypes).length > 0 ? columnTypes : undefined,
       },
       { onSuccess: (run) => router.push(`/runs/${run.id}`) },
     );
@@ -142,6 +147,15 @@ export function NewRunForm({
         </label>
       </div>
       {label ? <LabelChecks label={label} report={report} /> : null}
+      {Object.keys(columnTypes).length > 0 ? (
+        <p className="small" data-testid="column-type-overrides" data-count={Object.keys(columnTypes).length}>
+          Column types changed for this run:{" "}
+          {Object.entries(columnTypes)
+            .map(([name, type]) => `${name} → ${type}`)
+            .join(", ")}{" "}
+          (change them back in the column table below).
+        </p>
+      ) : null}
       <p className="muted small">Set a time budget, a number of trials, or both: the run stops at whichever comes first.</p>
       <ErrorMessage error={create.error} />
       <div className="form-actions">

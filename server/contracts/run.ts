@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Metric, ProblemType } from "./dataset";
+import { ColumnType, Metric, ProblemType } from "./dataset";
 
 /** Runs and their candidates (trials), as the API sends them. Shared by the server and the UI. */
 export const RunStatus = z.enum(["queued", "running", "cancelling", "cancelled", "completed", "failed"]);
@@ -29,6 +29,8 @@ export const CreateRunInput = z
     budgetMinutes: positiveMinutes.optional(),
     maxTrials: positiveTrials.optional(),
     seed: z.number().int("The seed must be a whole number.").min(0).max(2 ** 31 - 1).optional(),
+    /** the column types the user changed (column name → type); the others stay as inferred */
+    columnTypes: z.record(z.string(), ColumnType).optional(),
   })
   .refine((v) => v.budgetMinutes !== undefined || v.maxTrials !== undefined, {
     message: "Set a time budget (minutes), a maximum number of trials, or both.",
@@ -96,6 +98,8 @@ export const RunDto = z.object({
   elapsedSeconds: z.number(),
   /** a rough estimate while the run is active; null when unknown or finished */
   estimatedSecondsLeft: z.number().nullable(),
+  /** the column types the user overrode for this run (column name → type); null: all as inferred */
+  columnTypes: z.record(z.string(), ColumnType).nullable(),
 });
 export type RunDto = z.infer<typeof RunDto>;
 

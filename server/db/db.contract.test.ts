@@ -96,6 +96,14 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
       const r = await store.getRun("r1");
       expect(r).toMatchObject({ ...newRun("r1", "d1"), status: "queued", error: null, backend: null, searchState: null, bestTrialId: null, startedAt: null, finishedAt: null, elapsedSeconds: 0 });
       expect(r!.createdAt).toBeInstanceOf(Date);
+      expect(r!.columnTypes).toBeNull();
+    });
+
+    it("stores the user's column type overrides as Json", async () => {
+      const overrides = { age: "categorical", city: "text" } as const;
+      expect((await store.createRun(newRun("r9", "d1", { columnTypes: overrides }))).columnTypes).toEqual(overrides);
+      expect((await store.getRun("r9"))!.columnTypes).toEqual(overrides);
+      expect((await store.updateRun("r9", { columnTypes: null })).columnTypes).toBeNull();
     });
 
     it("updates fields, Json state included, and clears them with null", async () => {

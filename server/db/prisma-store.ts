@@ -23,9 +23,10 @@ function defined<T extends object>(patch: T): Partial<T> {
 }
 
 function runData(patch: RunPatch): Prisma.RunUpdateManyMutationInput {
-  const { searchState, ...rest } = defined(patch);
+  const { searchState, columnTypes, ...rest } = defined(patch);
   const data: Prisma.RunUpdateManyMutationInput = { ...rest };
   if ("searchState" in patch && patch.searchState !== undefined) data.searchState = nullableJson(searchState);
+  if (patch.columnTypes !== undefined) data.columnTypes = nullableJson(columnTypes);
   return data;
 }
 
@@ -72,6 +73,7 @@ export function toRunRow(r: Run): RunRow {
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     elapsedSeconds: r.elapsedSeconds,
+    columnTypes: (r.columnTypes ?? null) as RunRow["columnTypes"],
   };
 }
 
@@ -136,7 +138,8 @@ export class PrismaStore implements Store {
   // runs
 
   async createRun(run: NewRun): Promise<RunRow> {
-    return toRunRow(await this.prisma.run.create({ data: { ...run } }));
+    const { columnTypes, ...rest } = run;
+    return toRunRow(await this.prisma.run.create({ data: { ...rest, columnTypes: nullableJson(columnTypes) } }));
   }
 
   async getRun(id: string): Promise<RunRow | null> {

@@ -3,7 +3,7 @@
  * only server/db imports Prisma. Implemented by PrismaStore (SQLite or PostgreSQL, by DATABASE_URL).
  * Dates cross this boundary as Date objects; Json columns as plain values.
  */
-import type { ColumnProfile, Metric, ProblemType } from "../contracts/dataset";
+import type { ColumnProfile, ColumnType, Metric, ProblemType } from "../contracts/dataset";
 
 export type RunStatus = "queued" | "running" | "cancelling" | "cancelled" | "completed" | "failed";
 export type TrialStatus = "queued" | "running" | "done" | "stopped" | "failed" | "cancelled";
@@ -40,6 +40,8 @@ export interface RunRow {
   startedAt: Date | null;
   finishedAt: Date | null;
   elapsedSeconds: number;
+  /** the column types the user overrode (column name → type); null: every column as inferred */
+  columnTypes: Record<string, ColumnType> | null;
 }
 
 export interface TrialRow {
@@ -77,7 +79,8 @@ export interface CurvePointRow {
   seconds: number;
 }
 
-export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion">;
+export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
+  Partial<Pick<RunRow, "columnTypes">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion">;
 export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt">>;
 

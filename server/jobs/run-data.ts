@@ -7,6 +7,7 @@ import { loadTable } from "../data/table-store";
 import { encodeLabel } from "../data/label";
 import { makeSplit } from "../data/split";
 import { fitPreprocessor, transform, PreprocessorState } from "../data/preprocess";
+import type { InferredType } from "../data/infer-types";
 
 /** The row indices of a run's split; stored so that code outside the studio can rebuild it exactly. */
 export const Split = z.object({
@@ -39,9 +40,18 @@ export async function prepareRunData(ctx: StudioContext, run: RunRow): Promise<v
   const { y, classes, rowsWithLabel } = encodeLabel(table, run.label, run.problemType);
   const parts = makeSplit({ y, rows: rowsWithLabel, problemType: run.problemType, seed: run.seed });
   const split: Split = { seed: run.seed, train: parts.train, valid: parts.valid, test: parts.test };
-  const preprocessing = fitPreprocessor(table, types, { label: run.label, trainRows: split.train });
+  const preprocessing = fitPreprocessor(table, withOverrides(types, run.columnTypes), { label: run.label, trainRows: split.train });
   await ctx.blobs.put(keys.runSplit(run.id), JSON.stringify(split));
   await ctx.blobs.put(prepKey(run.id), JSON.stringify({ classes, preprocessing }));
+}
+
+/** The inferred types with the user's overrides applied (checked when the run was created). */
+export function withOverrides(types: InferredType[], overrides: RunRow["columnTypes"]): InferredType[] {
+  if (!overrides) return types;
+  return types.map((t) => {
+    const type = overrides[t.name];
+    return type && type !== t.type ? { name: t.name, type, reason: `set by hand (inferred ${t.type}: ${t.reason})` } : t;
+  });
 }
 
 const cache = new Map<string, Promise<RunData>>();

@@ -41,6 +41,46 @@ describe("create-run", () => {
   });
 });
 
+describe("create-run with column type overrides", () => {
+  const TYPED =
+    "id,city,when,amount,rating,label\n" +
+    Array.from({ length: 30 }, (_, i) => `${i + 1},${["Oslo", "Bergen", "Tromsø"][i % 3]},2026-01-${String((i % 28) + 1).padStart(2, "0")},${(i * 3.7).toFixed(1)},${["1", "2", "3", "x"][i % 4]},${i % 2 ? "yes" : "no"}`).join("\n") +
+    "\n";
+  let typedId: string;
+  beforeEach(async () => {
+    typedId = (await uploadDataset(ctx, { fileName: "typed.csv", body: bodyOf(TYPED) })).id;
+  });
+  const run = (columnTypes: Record<string, string>) => createRun(ctx, { datasetId: typedId, label: "label", maxTrials: 1, columnTypes });
+
+  it("stores only the types that change, and returns them", async () => {
+    const types = Object.fromEntries((await ctx.store.getDataset(typedId))!.columns.map((c) => [c.name, c.type]));
+    expect(types).toMatchObject({ id: "identifier", city: "categorical", when: "datetime", amount: "numeric", label: "boolean" });
+    const created = await run({ id: "categorical", amount: "categorical", city: "categorical", when: "text", label: "categorical" });
+    const expected = { id: "categorical", amount: "categorical", when: "text", label: "categorical" };
+    expect(created.columnTypes).toEqual(expected);
+    expect(created.problemType).toBe("binary");
+    expect((await getRun(ctx, created.id)).run.columnTypes).toEqual(expected);
+    expect((await ctx.store.getRun(created.id))!.columnTypes).toEqual(expected);
+    // no change at all: null
+    expect((await run({ city: "categorical" })).columnTypes).toBeNull();
+    expect((await createRun(ctx, { datasetId: typedId, label: "label", maxTrials: 1 })).columnTypes).toBeNull();
+    // an identifier of numbers can be made numeric; an override equal to the inferred type is dropped
+    expect((await run({ id: "numeric", label: "boolean" })).columnTypes).toEqual({ id: "numeric" });
+  });
+
+  it("rejects overrides the data can't support, naming the column", async () => {
+    expect(await error(run({ nope: "numeric" }))).toMatchObject({ status: 400, message: expect.stringMatching(/no column named "nope"/) });
+    expect(await error(run({ label: "identifier" }))).toMatchObject({ status: 400, message: "The label label can't be identifier; a label can only be made numeric, categorical or boolean." });
+    expect(await error(run({ label: "text" }))).toMatchObject({ status: 400, message: expect.stringMatching(/label label can't be text/) });
+    expect(await error(run({ rating: "numeric" }))).toMatchObject({ status: 400, message: "rating has non-numeric values (e.g. 'x'); it can't be numeric." });
+    expect(await error(run({ city: "numeric" }))).toMatchObject({ status: 400, message: "city has non-numeric values (e.g. 'Oslo'); it can't be numeric." });
+    expect(await error(run({ amount: "datetime" }))).toMatchObject({ status: 400, message: "amount holds numbers, not dates; it can't be datetime." });
+    expect(await error(run({ city: "datetime" }))).toMatchObject({ status: 400, message: "city has values that are not dates (e.g. 'Oslo'); it can't be datetime." });
+    expect(await error(run({ city: "weird" }))).toMatchObject({ status: 400 });
+    expect((await listRuns(ctx, { datasetId: typedId })).runs).toHaveLength(0);
+  });
+});
+
 describe("run lifecycle", () => {
   it("cancels, continues with more budget, and deletes", async () => {
     const run = await createRun(ctx, { datasetId, label: "label", maxTrials: 2 });

@@ -1,6 +1,10 @@
+import type { ColumnType } from "../contracts/dataset";
 import { CreateRunInput, type RunDto } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
+import type { InferredType } from "../data/infer-types";
+import type { Column, Table } from "../data/table";
+import { mostLikelyDateFormat, parseDate, parseNumber } from "../data/values";
 import { defaultMetric, detectProblemType, metricsFor, validateLabel } from "../data/problem-type";
 import { loadTable } from "../data/table-store";
 import { families } from "../models/registry";
@@ -23,7 +27,8 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     throw new DataError(`There is no column named "${input.label}" in ${dataset.name}. Pick the label from its columns.`);
   }
   if (table.columns.length < 2) throw new DataError("The dataset needs at least one column besides the label.");
-  const problemType = input.problemType ?? detectProblemType(table.columns[index], types[index].type);
+  const columnTypes = checkColumnTypes(table, types, input.label, input.columnTypes ?? {});
+  const problemType = input.problemType ?? detectProblemType(table.columns[index], columnTypes?.[input.label] ?? types[index].type);
   validateLabel(table, input.label, problemType);
   const allowed = metricsFor(problemType);
   const metric = input.metric ?? defaultMetric(problemType);
@@ -42,6 +47,51 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     maxTrials: input.maxTrials ?? null,
     budgetSeconds: input.budgetMinutes !== undefined ? Math.max(1, Math.round(input.budgetMinutes * 60)) : null,
     spaceVersion: families.mlp.spaceVersion,
+    columnTypes,
   });
   return toRunDto(run, [], { workers: ctx.config.workers, datasetName: dataset.name });
+}
+
+/** the types a label can be given by hand: something a model can predict */
+const LABEL_TYPES: readonly ColumnType[] = ["numeric", "categorical", "boolean"];
+
+/**
+ * Checks the user's column type overrides against the stored table; returns only the real changes (null when none).
+ * The rules:
+ * - every name must be a column of the dataset;
+ * - the label can only be made numeric, categorical or boolean (not identifier, text or datetime);
+ * - numeric: every value must be a number (stored as numbers, or strings that all read as numbers);
+ * - datetime: the column must be stored as dates, or hold strings that all read as dates in one format;
+ * - categorical, boolean, text and identifier: any column (a boolean with more than two values is one-hot encoded).
+ */
+export function checkColumnTypes(table: Table, types: InferredType[], label: string, overrides: Record<string, ColumnType>): Record<string, ColumnType> | null {
+  const changed: Record<string, ColumnType> = {};
+  for (const [name, type] of Object.entries(overrides)) {
+    const index = table.columns.findIndex((c) => c.name === name);
+    if (index < 0) throw new DataError(`There is no column named "${name}" in the dataset, so its type can't be changed.`);
+    const column = table.columns[index];
+    const inferred = types[index].type;
+    if (type === inferred) continue;
+    if (name === label && !LABEL_TYPES.includes(type)) {
+      throw new DataError(`The label ${name} can't be ${type}; a label can only be made numeric, categorical or boolean.`);
+    }
+    if (type === "numeric") {
+      const bad = firstValue(column, (s) => parseNumber(s) === null);
+      if (bad !== null) throw new DataError(`${name} has non-numeric values (e.g. '${bad}'); it can't be numeric.`);
+    } else if (type === "datetime") {
+      if (column.kind === "number") throw new DataError(`${name} holds numbers, not dates; it can't be datetime.`);
+      const format = mostLikelyDateFormat(column.categories);
+      const bad = firstValue(column, (s) => format === null || parseDate(s, format) === null);
+      if (bad !== null) throw new DataError(`${name} has values that are not dates (e.g. '${bad}'); it can't be datetime.`);
+    }
+    changed[name] = type;
+  }
+  return Object.keys(changed).length > 0 ? changed : null;
+}
+
+/** the first present value of a string column that fails the test; null when none does (or the column holds numbers) */
+function firstValue(column: Column, fails: (s: string) => boolean): string | null {
+  if (column.kind === "number") return null;
+  const used = new Set(column.codes);
+  return column.categories.find((s, code) => used.has(code) && fails(s)) ?? null;
 }

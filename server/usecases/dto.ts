@@ -111,5 +111,6 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     finishedAt: iso(run.finishedAt),
     elapsedSeconds: elapsedSeconds(run, now),
     estimatedSecondsLeft: estimateSecondsLeft(run, trials, opts.workers, now),
+    columnTypes: run.columnTypes,
   };
 }
