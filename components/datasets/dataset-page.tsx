@@ -10,6 +10,7 @@ import { useDeleteDataset } from "../queries/delete-dataset";
 import { useLabelReport } from "../queries/label-report";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
+import { PageFallback } from "../ui/page-fallback";
 import { DateText } from "../ui/date-text";
 import { formatBytes, formatCount, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
@@ -23,15 +24,7 @@ import { WarningList } from "./warning-list";
  */
 export function DatasetPage({ id }: { id: string }) {
   const { data, error, isPending } = useDataset(id);
-  if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
-  if (!data) {
-    return (
-      <main className="page">
-        <ErrorMessage error={error} />
-        <Link href="/">← All datasets</Link>
-      </main>
-    );
-  }
+  if (isPending || !data) return <PageFallback error={isPending ? null : error} />;
   return <DatasetView key={data.dataset.id} data={data} />;
 }
 

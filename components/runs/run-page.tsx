@@ -13,6 +13,7 @@ import { useTrialFeatures } from "../queries/get-trial-features";
 import { useRunEvents } from "../queries/run-events";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
+import { PageFallback } from "../ui/page-fallback";
 import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
 import { ContinueForm } from "./continue-form";
@@ -37,15 +38,7 @@ export function RunPage({ id }: { id: string }) {
   const selectedFinished = data?.trials.some((t) => t.id === selectedId && hasScore(t)) ?? false;
   const features = useTrialFeatures(selectedId, selectedFinished);
 
-  if (isPending) return <main className="page"><p className="muted">Loading…</p></main>;
-  if (!data) {
-    return (
-      <main className="page">
-        <ErrorMessage error={error} />
-        <Link href="/">← All datasets</Link>
-      </main>
-    );
-  }
+  if (isPending || !data) return <PageFallback error={isPending ? null : error} />;
   const { run, trials } = data;
   const metric = METRIC_LABELS[run.metric] ?? run.metric;
   const selectedTrial = trials.find((t) => t.id === selectedId) ?? null;
