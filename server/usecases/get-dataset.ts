@@ -3,10 +3,7 @@ import { DatasetWarning } from "../contracts/dataset";
 import type { DatasetDetailDto } from "../contracts/dataset-api";
 import type { StudioContext } from "../context";
 import { datasetWarnings } from "../data/guardrails";
-import type { InferredType } from "../data/infer-types";
-import { loadTable } from "../data/table-store";
-import type { Table } from "../data/table";
-import { keys } from "../storage/keys";
+import { datasetDerivedFile } from "./dataset-derived-file";
 import { toDatasetDto, toRunDto } from "./dto";
 import { NotFoundError } from "./errors";
 import { metricOptions, readLabelOptions } from "./label-options";
@@ -26,30 +23,7 @@ export async function getDataset(ctx: StudioContext, id: string): Promise<Datase
   return { dataset: toDatasetDto(row), labels, metrics: metricOptions(), runs: runDtos, warnings };
 }
 
-/**
- * The dataset-level warnings (identifiers, constant columns, duplicated rows, missingness; server/data/guardrails.ts).
- * Computed once at upload, while the table is in memory, and kept beside it; recomputed from the stored table when
- * the file is missing (a dataset uploaded before the warnings existed) or unreadable.
- */
-const warningsKey = (datasetId: string) => `${keys.datasetDir(datasetId)}/warnings.json`;
-const StoredWarnings = z.array(DatasetWarning);
-
-export async function writeDatasetWarnings(ctx: StudioContext, datasetId: string, table: Table, types: InferredType[]): Promise<DatasetWarning[]> {
-  const warnings = datasetWarnings(table, types);
-  await ctx.blobs.put(warningsKey(datasetId), JSON.stringify(warnings));
-  return warnings;
-}
-
-export async function readDatasetWarnings(ctx: StudioContext, datasetId: string): Promise<DatasetWarning[]> {
-  const key = warningsKey(datasetId);
-  if (await ctx.blobs.exists(key)) {
-    try {
-      const parsed = StoredWarnings.safeParse(JSON.parse((await ctx.blobs.get(key)).toString("utf8")));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // not JSON: recomputed below
-    }
-  }
-  const { table, types } = await loadTable(await ctx.blobs.localPath(keys.datasetTable(datasetId)));
-  return writeDatasetWarnings(ctx, datasetId, table, types);
-}
+/** The dataset-level warnings (identifiers, constant columns, duplicated rows, missingness; server/data/guardrails.ts). */
+const warningsFile = datasetDerivedFile("warnings.json", z.array(DatasetWarning), datasetWarnings);
+export const writeDatasetWarnings = warningsFile.write;
+export const readDatasetWarnings = warningsFile.read;
