@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(".") } },
   test: {
-    include: ["server/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["server/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

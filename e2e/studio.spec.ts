@@ -96,9 +96,17 @@ test.describe("studio main flow on credit-g", () => {
     await page.getByTestId("budget-minutes").fill("");
     await page.getByTestId("max-trials").fill(String(TRIALS));
     await page.getByTestId("seed").fill(String(SEED));
+    // the one-click presets set a strategy and a scheduler together (this run keeps the defaults)
+    await page.getByTestId("preset-bohb").click();
+    await expect(page.getByTestId("strategy-select")).toHaveValue("tpe");
+    await expect(page.getByTestId("scheduler-select")).toHaveValue("hyperband");
+    await page.getByTestId("strategy-select").selectOption("random");
+    await page.getByTestId("scheduler-select").selectOption("none");
+    await expect(page.getByTestId("preset-hyperband")).toHaveAttribute("aria-pressed", "false");
     await page.getByTestId("start-run").click();
     await page.waitForURL(/\/runs\/[\w-]+$/);
     runId = page.url().split("/runs/")[1];
+    await expect(page.getByTestId("run-scheduler")).toContainText("none");
     expect(runId).toBeTruthy();
 
     // a marker that a reload would wipe: the leaderboard must fill in place
@@ -138,6 +146,8 @@ test.describe("studio main flow on credit-g", () => {
     expect(statuses.every((s) => s === "done" || s === "stopped")).toBe(true);
     await expect(page.getByTestId("run-backend")).not.toHaveText("not started yet");
     await expect(page.getByTestId("run-error")).toHaveCount(0);
+    // credit-g has 800 rows besides the test split: below 5,000, so candidates are cross-validated
+    await expect(page.getByTestId("run-validation")).toHaveText(/5-fold cross-validation/);
     await expect(page.getByTestId("run-elapsed")).toHaveText(/^\d+s$|^\d+m \d{2}s$/);
     await expect(page.getByTestId("run-eta")).toHaveText("—");
 
@@ -169,6 +179,18 @@ test.describe("studio main flow on credit-g", () => {
     const d = await curve.locator("path.recharts-line-curve").first().getAttribute("d");
     expect(d?.length ?? 0).toBeGreaterThan(20);
     await expect(curve).toContainText("validation loss");
+
+    // the search insight: the history chart (best-so-far line), importance bars named after the hyperparameters,
+    // and one parallel-coordinates line per trial
+    const insight = page.getByTestId("run-insight");
+    await expect(insight).toBeVisible();
+    const history = insight.getByTestId("optimization-history");
+    await expect(history.locator("svg.recharts-surface")).toBeVisible();
+    await expect(history.locator("path.recharts-line-curve")).toHaveCount(1);
+    const bars = insight.getByTestId("importance-bar");
+    await expect(bars.first()).toBeVisible();
+    await expect(insight.locator('[data-testid="importance-bar"][data-param="learning_rate"]')).toContainText(/learning_rate\s*[\d.]+%/);
+    await expect(insight.getByTestId("parallel-coordinates").locator("path")).toHaveCount(TRIALS);
   });
 
   test("3b. cancel a second run, then continue it with more trials", async () => {
@@ -177,10 +199,15 @@ test.describe("studio main flow on credit-g", () => {
     await page.getByTestId("budget-minutes").fill("10");
     await page.getByTestId("max-trials").fill("");
     await page.getByTestId("seed").fill("7");
+    // a holdout split that keeps each loan purpose in one part
+    await page.getByTestId("validation-select").selectOption("holdout");
+    await page.getByTestId("group-column-select").selectOption("purpose");
     await page.getByTestId("start-run").click();
     await page.waitForURL(/\/runs\/[\w-]+$/);
     const secondId = page.url().split("/runs/")[1];
     expect(secondId).not.toBe(runId);
+    await expect(page.getByTestId("run-validation")).toHaveText("holdout · groups: purpose", { timeout: 60_000 });
+    await expect(page.getByTestId("run-strategy")).toHaveText("random");
 
     await expect(page.getByTestId("run-status")).toHaveText("running", { timeout: 60_000 });
     await expect.poll(() => page.locator('[data-testid="leaderboard-row"][data-status="running"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -213,7 +240,7 @@ test.describe("studio main flow on credit-g", () => {
     const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-leaderboard").click()]);
     expect(csvDownload.suggestedFilename()).toBe(`leaderboard-${runId}.csv`);
     const { header, rows } = parseCsv((await readDownload(csvDownload)).toString("utf8"));
-    expect(header.slice(0, 13)).toEqual([
+    expect(header.slice(0, 15)).toEqual([
       "rank",
       "candidate",
       "id",
@@ -227,6 +254,8 @@ test.describe("studio main flow on credit-g", () => {
       "parameters",
       "train_seconds",
       "predict_ms_per_1k_rows",
+      "validation_auc_std_error",
+      "test_auc_std_error",
     ]);
     expect(header.filter((h) => h.startsWith("hp_")).length).toBeGreaterThan(3);
     expect(rows).toHaveLength(TRIALS);

@@ -4,12 +4,36 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ColumnType, Metric, ProblemType } from "@/server/contracts/dataset";
 import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
+import { SCHEDULER_NAMES, STRATEGY_NAMES, type SchedulerName, type StrategyName } from "@/server/contracts/run";
 import { useCreateRun } from "../queries/create-run";
 import { ErrorMessage } from "../ui/error-message";
 import { METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { WarningList } from "./warning-list";
+import { ValidationFields, defaultValidationChoice, type ValidationChoice } from "./validation-fields";
 
 const PROBLEM_TYPES: ProblemType[] = ["binary", "multiclass", "regression"];
+
+const STRATEGY_LABELS: Record<StrategyName, string> = {
+  random: "Random search",
+  grid: "Grid search",
+  coarse_to_fine: "Coarse to fine (random, then zoom in)",
+  tpe: "Bayesian: TPE",
+  gp: "Bayesian: Gaussian process + expected improvement",
+  evolution: "Regularised evolution",
+  rl: "Reinforcement learning (REINFORCE controller)",
+};
+
+const SCHEDULER_LABELS: Record<SchedulerName, string> = {
+  none: "None: every trial trains in full",
+  hyperband: "Hyperband (successive halving, 3 to 81 epochs)",
+  asha: "ASHA (asynchronous successive halving)",
+};
+
+/** one-click pairs, as Keras Tuner offers Hyperband: a strategy with a scheduler */
+const PRESETS: { name: string; strategy: StrategyName; scheduler: SchedulerName; title: string }[] = [
+  { name: "Hyperband", strategy: "random", scheduler: "hyperband", title: "Random search under Hyperband: many cheap trials, the best third trained further at each rung" },
+  { name: "BOHB", strategy: "tpe", scheduler: "hyperband", title: "TPE under Hyperband (Bayesian optimisation and Hyperband)" },
+];
 
 /** The label and the problem type chosen for it ("" = as detected); the page holds it, for the column table too. */
 export interface LabelChoice {
@@ -29,7 +53,7 @@ export interface LabelReportState {
 /**
  * The "new run" form: the label (its detected problem type shown, and overridable, with the label's guardrail
  * warnings: class imbalance, leakage suspects), the metric (the type's default unless chosen), a time budget and/or
- * a trial count, and the seed; with the column types the user changed in the column table (only those). Start goes to
+ * a trial count, the seed, the search strategy and how candidates are validated; with the column types the user changed in the column table (only those). Start goes to
  * the run's page.
  */
 export function NewRunForm({
@@ -53,6 +77,9 @@ export function NewRunForm({
   const [budgetMinutes, setBudgetMinutes] = useState("");
   const [maxTrials, setMaxTrials] = useState("10");
   const [seed, setSeed] = useState("0");
+  const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
+  const [strategy, setStrategy] = useState<StrategyName>("random");
+  const [scheduler, setScheduler] = useState<SchedulerName>("none");
 
   const option = detail.labels.find((l) => l.name === label);
   const detected = option?.problemType ?? null;
@@ -73,6 +100,11 @@ export function NewRunForm({
         maxTrials: num(maxTrials),
         seed: num(seed),
         columnTypes: Object.keys(columnTypes).length > 0 ? columnTypes : undefined,
+        strategy,
+        scheduler,
+        validation: validation.validation,
+        groupColumn: validation.groupColumn && validation.groupColumn !== label ? validation.groupColumn : undefined,
+        timeColumn: validation.timeColumn && validation.timeColumn !== label ? validation.timeColumn : undefined,
       },
       { onSuccess: (run) => router.push(`/runs/${run.id}`) },
     );
@@ -145,6 +177,48 @@ export function NewRunForm({
           <span>Seed</span>
           <input type="number" min="0" step="1" value={seed} data-testid="seed" onChange={(e) => setSeed(e.target.value)} />
         </label>
+        <label className="field">
+          <span>Search strategy</span>
+          <select value={strategy} data-testid="strategy-select" onChange={(e) => setStrategy(e.target.value as StrategyName)}>
+            {STRATEGY_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {STRATEGY_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Scheduler</span>
+          <select value={scheduler} data-testid="scheduler-select" onChange={(e) => setScheduler(e.target.value as SchedulerName)}>
+            {SCHEDULER_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {SCHEDULER_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field">
+          <span>Presets</span>
+          <div style={{ display: "flex", gap: 6 }}>
+            {PRESETS.map((p) => (
+              <button
+                key={p.name}
+                type="button"
+                className="btn btn-small"
+                title={p.title}
+                data-testid={`preset-${p.name.toLowerCase()}`}
+                aria-pressed={strategy === p.strategy && scheduler === p.scheduler}
+                onClick={() => {
+                  setStrategy(p.strategy);
+                  setScheduler(p.scheduler);
+                }}
+              >
+                {p.name}
+              </button>
+            ))}
+          </div>
+        </div>
+        <ValidationFields columns={detail.dataset.columns} label={label} columnTypes={columnTypes} value={validation} onChange={setValidation} />
       </div>
       {label ? <LabelChecks label={label} report={report} /> : null}
       {Object.keys(columnTypes).length > 0 ? (

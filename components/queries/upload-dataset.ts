@@ -6,6 +6,8 @@ import { datasetsKey } from "./list-datasets";
 
 export interface UploadVars {
   file: File;
+  /** sent as `x-upload-id`, so the page can poll GET /api/uploads/:id while the server parses */
+  uploadId?: string;
   /** fraction sent, 0..1 */
   onProgress?(fraction: number): void;
 }
@@ -14,12 +16,13 @@ export interface UploadVars {
  * POST /api/datasets: the File itself is the body, so the browser streams it from disk (never read whole into
  * the page); XMLHttpRequest rather than fetch because only it reports upload progress.
  */
-export function uploadDataset({ file, onProgress }: UploadVars): Promise<DatasetDto> {
+export function uploadDataset({ file, uploadId, onProgress }: UploadVars): Promise<DatasetDto> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/datasets");
     xhr.setRequestHeader("x-file-name", encodeURIComponent(file.name));
     xhr.setRequestHeader("Content-Type", "text/csv");
+    if (uploadId) xhr.setRequestHeader("x-upload-id", uploadId);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress?.(e.loaded / e.total);
     };

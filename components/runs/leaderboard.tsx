@@ -54,11 +54,21 @@ export function Leaderboard(props: { run: RunDto; trials: TrialDto[]; selectedId
                 <td className="mono params" title={formatParams(t.params)}>
                   {formatParams(t.params)}
                 </td>
-                <td className="num strong" data-testid="val-score">{formatScore(t.valScore)}</td>
-                <td className="num" data-testid="test-score">{formatScore(t.testScore)}</td>
+                <td className="num strong" data-testid="val-score" title={seTitle(t.valScoreSe)}>
+                  {formatScore(t.valScore)}
+                </td>
+                <td className="num" data-testid="test-score" title={seTitle(t.testScoreSe)}>
+                  {formatScore(t.testScore)}
+                </td>
                 <td>
                   <StatusBadge status={t.status} title={t.reason ?? undefined} />
-                  {t.reason && (t.status === "stopped" || t.status === "failed" || t.status === "cancelled") ? (
+                  {t.rung !== null ? (
+                    <span className="muted small" data-testid="trial-rung" title={rungTitle(t.rungScores)}>
+                      {" "}
+                      rung {t.rung}
+                    </span>
+                  ) : null}
+                  {t.reason && (t.status === "stopped" || t.status === "pruned" || t.status === "failed" || t.status === "cancelled") ? (
                     <div className="reason" title={t.reason}>{t.reason}</div>
                   ) : null}
                 </td>
@@ -82,3 +92,9 @@ export function Leaderboard(props: { run: RunDto; trials: TrialDto[]; selectedId
     </div>
   );
 }
+
+/** the score's bootstrap standard error, as a tooltip */
+const seTitle = (se: number | null) => (se === null ? undefined : `± ${formatScore(se)} (bootstrap standard error)`);
+
+/** a scheduled trial's score after each rung it finished */
+const rungTitle = (scores: number[] | null) => (scores?.length ? `score after each rung: ${scores.map((v) => formatScore(v)).join(" → ")}` : undefined);

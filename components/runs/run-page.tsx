@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { hasScore, isRunActive } from "@/server/contracts/run";
+import { hasScore, isRunActive, type RunDto } from "@/server/contracts/run";
 import { LearningCurve } from "../charts/learning-curve";
 import { useCancelRun } from "../queries/cancel-run";
 import { useDeleteRun } from "../queries/delete-run";
@@ -20,6 +20,7 @@ import { ContinueForm } from "./continue-form";
 import { FeaturePanel } from "./feature-panel";
 import { Leaderboard } from "./leaderboard";
 import { PredictBox } from "./predict-box";
+import { RunInsight } from "./run-insight";
 
 /** A run: status and timing, the live leaderboard, the selected candidate's learning curves, actions, predictions. */
 export function RunPage({ id }: { id: string }) {
@@ -71,7 +72,15 @@ export function RunPage({ id }: { id: string }) {
         <Stat label="Candidates" value={String(run.trialCount)} testId="run-trial-count" />
         <Stat label={`Best validation ${metric}`} value={formatScore(run.bestValScore)} testId="best-val-score" />
         <Stat label={`Best test ${metric}`} value={formatScore(run.bestTestScore)} testId="best-test-score" />
+        <Stat label="Strategy" value={run.strategy} testId="run-strategy" />
+        <Stat label="Scheduler" value={run.scheduler} testId="run-scheduler" />
+        <Stat label="Validation" value={validationLabel(run)} testId="run-validation" />
       </div>
+      {run.overfitWarning ? (
+        <div className="alert alert-warning" role="status" data-testid="overfit-warning">
+          {run.overfitWarning}
+        </div>
+      ) : null}
 
       <div className="toolbar">
         {active ? (
@@ -106,6 +115,8 @@ export function RunPage({ id }: { id: string }) {
         <Leaderboard run={run} trials={trials} selectedId={selectedId} onSelect={setSelected} />
       </section>
 
+      <RunInsight runId={run.id} active={active} metricLabel={metric} />
+
       {selectedTrial ? (
         <section className="card" data-testid="learning-curve">
           <h2>
@@ -135,4 +146,11 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
       </span>
     </div>
   );
+}
+
+/** How the run validates candidates: the resolved plan once started, else what was asked. */
+function validationLabel(run: RunDto): string {
+  const split = run.groupColumn ? ` · groups: ${run.groupColumn}` : run.timeColumn ? ` · in time order: ${run.timeColumn}` : "";
+  if (run.validationPlan) return `${run.validationPlan.kind === "cv" ? `${run.validationPlan.folds}-fold cross-validation` : "holdout"}${split}`;
+  return `${run.validation}${split}`;
 }

@@ -18,6 +18,10 @@ export interface Rng {
   normal(mean?: number, sd?: number): number;
   /** a uniformly chosen element of a non-empty array */
   choice<T>(items: readonly T[]): T;
+  /** the generator's 128-bit state (e.g. for a training checkpoint) */
+  state(): Uint32Array;
+  /** continues exactly from a `state()` */
+  restore(state: Uint32Array): void;
 }
 
 const TWO_32 = 4294967296;
@@ -67,6 +71,11 @@ export function createRng(seed: number): Rng {
     choice(items) {
       if (items.length === 0) throw new Error("rng.choice needs a non-empty array");
       return items[Math.floor(float() * items.length)];
+    },
+    state: () => Uint32Array.of(a, b, c, d),
+    restore(state) {
+      if (state.length !== 4) throw new Error(`rng state must have 4 words, got ${state.length}`);
+      [a, b, c, d] = Array.from(state, (w) => w | 0);
     },
   };
 }

@@ -156,7 +156,7 @@ describe("visibleHistory", () => {
   const t = (number: number) => ({ number, params: {}, distributions: {}, value: 1, state: "complete" as const });
   it("returns the earlier batches, or null while one of their trials is unfinished", () => {
     expect(batchStart(7, 4)).toBe(4);
-    expect(visibleHistory(3, 4, [t(0)])).toEqual([]);
+    expect(visibleHistory(3, 0, [t(0)])).toEqual([]);
     expect(visibleHistory(5, 4, [t(3), t(1), t(0)])).toBeNull();
     expect(visibleHistory(5, 4, [t(4), t(3), t(2), t(1), t(0)])?.map((x) => x.number)).toEqual([0, 1, 2, 3]);
   });

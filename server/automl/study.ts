@@ -7,6 +7,9 @@
  * floor(n / batchSize)), independent of the number of workers. The proposal for trial n:
  *   - sees exactly the finished trials of the batches before n's batch (numbers < batchStart(n)), and
  *     nothing from its own batch or later, even if some of those have already finished;
+ *   - sees as pending exactly the proposals of its own batch numbered below n (running or finished,
+ *     their results stay hidden), so a batch's proposals are made in order: trial n is not ready until
+ *     every earlier trial of its batch has been proposed;
  *   - draws its randomness only from `createRng(deriveSeed(seed, n))`.
  * So the same seed, space and trial budget always give the same proposals, whatever order results
  * arrive in and however many workers run them. The price: if any trial of an earlier batch is still
@@ -20,7 +23,7 @@ import { RecordingSuggest } from "./space/recording-suggest";
 import type { Params, Suggest } from "./space/suggest";
 import { isBetter, outcomeProblem, type Direction, type FinishedTrial, type TrialState } from "./space/trial-record";
 import type { SampleContext, Strategy } from "./strategies/strategy";
-import type { TrialStore } from "./store/trial-store";
+import type { ProposedTrial, TrialStore } from "./store/trial-store";
 
 export interface StudyOptions {
   /** the store's key for this study (e.g. the run id) */
@@ -32,6 +35,17 @@ export interface StudyOptions {
   store: TrialStore;
   /** trials per batch, the unit of determinism (e.g. 4); independent of the worker count */
   batchSize: number;
+  /**
+   * overrides `batchSize` where batches are not of one size: the first trial number of `number`'s batch (a
+   * Hyperband bracket is one batch); must be a pure, non-decreasing function with batchStart(n) <= n
+   */
+  batchStart?: (number: number) => number;
+  /**
+   * no batches (an asynchronous scheduler such as ASHA): trial n sees whatever has finished when it is asked and
+   * every unfinished earlier proposal as pending, so it never waits; the same seed then gives the same trials only
+   * when trials finish in the same order (one worker)
+   */
+  asynchronous?: boolean;
 }
 
 export interface Proposal {
@@ -48,6 +62,8 @@ export class Study {
   readonly seed: number;
   readonly batchSize: number;
   private readonly store: TrialStore;
+  private readonly batchStartOf: (number: number) => number;
+  private readonly asynchronous: boolean;
 
   constructor(options: StudyOptions) {
     const { studyId, strategy, direction, seed, store, batchSize } = options;
@@ -59,12 +75,15 @@ export class Study {
     this.direction = direction;
     this.seed = seed;
     this.batchSize = batchSize;
+    this.batchStartOf = options.batchStart ?? ((n) => batchStart(n, batchSize));
+    this.asynchronous = options.asynchronous ?? false;
     this.store = store;
   }
 
   /**
    * Proposes trial `number` by running `defineSpace` against the strategy, and records the proposal.
-   * Returns null when a trial of an earlier batch has not finished yet (ask again later). Asking the
+   * Returns null when a trial of an earlier batch has not finished yet, or an earlier trial of the same
+   * batch has not been proposed yet (ask again later). Asking the
    * same number again returns the same proposal. `defineSpace`'s return value is not used: the
    * proposal's params are the values it asked for.
    */
@@ -74,9 +93,15 @@ export class Study {
    */
   async ask(number: number, defineSpace: (s: Suggest) => unknown, enqueued?: Params): Promise<Proposal | null> {
     if (!Number.isSafeInteger(number) || number < 0) throw new Error(`trial numbers are non-negative integers, got ${number}`);
-    const history = visibleHistory(number, this.batchSize, await this.store.finishedTrials(this.studyId));
+    const finished = await this.store.finishedTrials(this.studyId);
+    const proposals = await this.store.proposals(this.studyId);
+    const start = this.asynchronous ? null : this.batchStartOf(number);
+    const history = start === null ? finished.filter((t) => t.number < number) : visibleHistory(number, start, finished);
     if (!history) return null;
-    const ctx: SampleContext = { history, trialNumber: number, rng: createRng(deriveSeed(this.seed, number)), direction: this.direction };
+    const done = new Set(finished.map((t) => t.number));
+    const pending = start === null ? proposals.filter((p) => p.number < number && !done.has(p.number)) : pendingTrials(number, start, proposals);
+    if (!pending) return null;
+    const ctx: SampleContext = { history, pending, trialNumber: number, rng: createRng(deriveSeed(this.seed, number)), direction: this.direction };
     this.strategy.beforeTrial?.(ctx);
     const sample = (name: string, dist: Distribution) => (enqueued && name in enqueued ? enqueued[name] : this.strategy.sample(ctx, name, dist));
     const suggest = new RecordingSuggest(sample, enqueued ? "the enqueued trial" : `strategy "${this.strategy.name}"`);
@@ -123,12 +148,21 @@ export function batchStart(number: number, batchSize: number): number {
 
 /**
  * The history trial `number` may see under the determinism rule: the finished trials numbered below
- * its batch's start, or null when one of them is missing (not finished yet). Pure, so a coordinator
+ * its batch's `start`, or null when one of them is missing (not finished yet). Pure, so a coordinator
  * can also use it directly on rows it has already loaded.
  */
-export function visibleHistory(number: number, batchSize: number, finished: readonly FinishedTrial[]): FinishedTrial[] | null {
-  const start = batchStart(number, batchSize);
+export function visibleHistory(number: number, start: number, finished: readonly FinishedTrial[]): FinishedTrial[] | null {
   const visible = finished.filter((t) => t.number < start).sort((a, b) => a.number - b.number);
   if (visible.length !== start || visible.some((t, i) => t.number !== i)) return null;
   return visible;
+}
+
+/**
+ * The pending trials of `number` under the determinism rule: the proposals numbered from its batch's
+ * `start` up to (not including) `number`, or null when one of them has not been proposed yet. Pure.
+ */
+export function pendingTrials(number: number, start: number, proposals: readonly ProposedTrial[]): ProposedTrial[] | null {
+  const pending = proposals.filter((p) => p.number >= start && p.number < number).sort((a, b) => a.number - b.number);
+  if (pending.length !== number - start || pending.some((p, i) => p.number !== start + i)) return null;
+  return pending;
 }

@@ -5,7 +5,8 @@ import { predictCommand } from "./predict";
 import { exportCommand } from "./export";
 
 const USAGE = `usage:
-  npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N] --out DIR
+  npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
+      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
   npm run automl -- export --run DIR --candidate ID --out DIR2`;
 
@@ -21,6 +22,11 @@ const { values } = parseArgs({
     "max-trials": { type: "string" },
     seed: { type: "string" },
     workers: { type: "string" },
+    validation: { type: "string" },
+    strategy: { type: "string" },
+    scheduler: { type: "string" },
+    "group-column": { type: "string" },
+    "time-column": { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
     run: { type: "string" },

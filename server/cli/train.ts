@@ -33,6 +33,11 @@ export async function trainCommand(values: Options): Promise<void> {
       budgetMinutes: budgetS === undefined ? undefined : budgetS / 60,
       maxTrials,
       seed: optionalNumber(values, "seed"),
+      validation: values.validation,
+      strategy: values.strategy,
+      scheduler: values.scheduler,
+      groupColumn: values["group-column"],
+      timeColumn: values["time-column"],
     });
     console.log(`run ${created.id}: ${created.problemType}, metric ${created.metric}, ${ctx.config.workers} workers`);
     supervisor.start();

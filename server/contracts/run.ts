@@ -4,7 +4,8 @@ import { ColumnType, Metric, ProblemType } from "./dataset";
 /** Runs and their candidates (trials), as the API sends them. Shared by the server and the UI. */
 export const RunStatus = z.enum(["queued", "running", "cancelling", "cancelled", "completed", "failed"]);
 export type RunStatus = z.infer<typeof RunStatus>;
-export const TrialStatus = z.enum(["queued", "running", "done", "stopped", "failed", "cancelled"]);
+/** paused: waiting at a scheduler's rung for its decision; pruned: stopped early by the scheduler, keeping its last score */
+export const TrialStatus = z.enum(["queued", "running", "paused", "done", "stopped", "pruned", "failed", "cancelled"]);
 export type TrialStatus = z.infer<typeof TrialStatus>;
 
 /** whether a run can still change on its own */
@@ -20,6 +21,29 @@ export const metricDirection = (metric: Metric): Direction => (LOWER_IS_BETTER.i
 const positiveMinutes = z.number({ error: "The time budget must be a number of minutes." }).positive("The time budget must be more than 0 minutes.").max(7 * 24 * 60, "The time budget can be at most a week.");
 const positiveTrials = z.number({ error: "The trial count must be a whole number." }).int("The trial count must be a whole number.").min(1, "Ask for at least 1 trial.").max(100_000, "At most 100000 trials.");
 
+/** the search strategies a run can use (server/automl/strategies; a test keeps the two lists equal) */
+export const STRATEGY_NAMES = ["random", "grid", "coarse_to_fine", "tpe", "gp", "evolution", "rl"] as const;
+export const StrategyName = z.enum(STRATEGY_NAMES);
+export type StrategyName = z.infer<typeof StrategyName>;
+
+/** the schedulers a run can use (server/automl/schedulers; a test keeps the two lists equal): how much each trial trains */
+export const SCHEDULER_NAMES = ["none", "asha", "hyperband"] as const;
+export const SchedulerName = z.enum(SCHEDULER_NAMES);
+export type SchedulerName = z.infer<typeof SchedulerName>;
+
+/** how candidates are validated: auto picks cross-validation for small data, holdout otherwise (see validation-plan.ts) */
+export const ValidationMode = z.enum(["auto", "holdout", "cv"]);
+export type ValidationMode = z.infer<typeof ValidationMode>;
+
+export const ValidationPlanDto = z.object({ kind: z.enum(["holdout", "cv"]), folds: z.number().int().optional(), reason: z.string() });
+export type ValidationPlanDto = z.infer<typeof ValidationPlanDto>;
+
+const optionalColumn = z
+  .string()
+  .trim()
+  .transform((v) => v || undefined)
+  .optional();
+
 export const CreateRunInput = z
   .object({
     datasetId: z.string().min(1, "Choose a dataset."),
@@ -31,10 +55,27 @@ export const CreateRunInput = z
     seed: z.number().int("The seed must be a whole number.").min(0).max(2 ** 31 - 1).optional(),
     /** the column types the user changed (column name → type); the others stay as inferred */
     columnTypes: z.record(z.string(), ColumnType).optional(),
+    validation: ValidationMode.optional(),
+    /** what to try next: random search unless chosen */
+    strategy: StrategyName.optional(),
+    /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
+    scheduler: SchedulerName.optional(),
+    /** rows with the same value (a customer, a patient) stay together in one split and one fold */
+    groupColumn: optionalColumn,
+    /** the split follows this column's order: train on the past, test on the latest rows */
+    timeColumn: optionalColumn,
   })
   .refine((v) => v.budgetMinutes !== undefined || v.maxTrials !== undefined, {
     message: "Set a time budget (minutes), a maximum number of trials, or both.",
     path: ["budgetMinutes"],
+  })
+  .refine((v) => !(v.groupColumn && v.timeColumn), {
+    message: "Choose a group column or a time column, not both.",
+    path: ["timeColumn"],
+  })
+  .refine((v) => !(v.timeColumn && v.validation === "cv"), {
+    message: "A time-ordered split can't be cross-validated (folds would train on the future): choose holdout or auto.",
+    path: ["validation"],
   });
 export type CreateRunInput = z.input<typeof CreateRunInput>;
 
@@ -58,6 +99,9 @@ export const TrialDto = z.object({
   testScore: z.number().nullable(),
   valMetrics: z.record(z.string(), z.number()).nullable(),
   testMetrics: z.record(z.string(), z.number()).nullable(),
+  /** bootstrap standard errors of the two scores */
+  valScoreSe: z.number().nullable(),
+  testScoreSe: z.number().nullable(),
   epochs: z.number().nullable(),
   bestEpoch: z.number().nullable(),
   paramCount: z.number().nullable(),
@@ -68,6 +112,10 @@ export const TrialDto = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** a scheduler's columns (null without one): the bracket it started in, the rung it is at, its score after each rung */
+  bracket: z.number().int().nullable(),
+  rung: z.number().int().nullable(),
+  rungScores: z.array(z.number()).nullable(),
 });
 export type TrialDto = z.infer<typeof TrialDto>;
 
@@ -100,6 +148,13 @@ export const RunDto = z.object({
   estimatedSecondsLeft: z.number().nullable(),
   /** the column types the user overrode for this run (column name → type); null: all as inferred */
   columnTypes: z.record(z.string(), ColumnType).nullable(),
+  validation: ValidationMode,
+  groupColumn: z.string().nullable(),
+  timeColumn: z.string().nullable(),
+  /** how candidates are validated, fixed when the run starts; null before */
+  validationPlan: ValidationPlanDto.nullable(),
+  /** set when the best candidate's validation score beats its test score by more than chance explains */
+  overfitWarning: z.string().nullable(),
 });
 export type RunDto = z.infer<typeof RunDto>;
 
@@ -135,16 +190,18 @@ export const hasScore = (t: Pick<TrialDto, "status" | "valScore">) =>
   FINISHED_WITH_SCORE.includes(t.status) && t.valScore !== null && Number.isFinite(t.valScore);
 
 /**
- * Leaderboard order: scored candidates by validation score (best first, ties: the earlier trial),
- * then running and queued ones, then the rest; each group by trial number.
+ * Leaderboard order: scored candidates by validation score (best first, ties: the earlier trial), then running,
+ * paused and queued ones, then pruned ones by their last score (a lower fidelity: not comparable with the first group),
+ * then the rest; each group by trial number.
  */
 export function compareTrials(direction: Direction) {
-  const group = (t: TrialDto) => (hasScore(t) ? 0 : t.status === "running" ? 1 : t.status === "queued" ? 2 : 3);
+  const ORDER: Partial<Record<TrialStatus, number>> = { running: 1, paused: 1, queued: 2, pruned: 3 };
+  const group = (t: TrialDto) => (hasScore(t) ? 0 : t.status === "pruned" && t.valScore === null ? 4 : (ORDER[t.status] ?? 4));
   return (a: TrialDto, b: TrialDto): number => {
     const ga = group(a);
     const gb = group(b);
     if (ga !== gb) return ga - gb;
-    if (ga === 0) {
+    if (ga === 0 || ga === 3) {
       const d = direction === "max" ? (b.valScore as number) - (a.valScore as number) : (a.valScore as number) - (b.valScore as number);
       if (d !== 0) return d;
     }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ColumnBuilder } from "./column-builder";
+import { DataError } from "./data-error";
 import { DEFAULT_MISSING_TOKENS } from "./values";
 
 const missing = new Set(DEFAULT_MISSING_TOKENS);
 function build(cells: string[]) {
-  const b = new ColumnBuilder("c", missing);
+  const b = new ColumnBuilder("c", missing, cells.length);
   for (const c of cells) b.push(c);
   return b.finish();
 }
@@ -38,5 +39,19 @@ describe("ColumnBuilder", () => {
   it("keeps 0/1 numeric and mixed words as strings", () => {
     expect(build(["0", "1", "1"]).format).toBe("number");
     expect(build(["yes", "no", "maybe"]).format).toBe("string");
+  });
+
+  it("keeps one category per number on both sides of the first word, and a missing token that reads as a number missing", () => {
+    const { column } = build(["1.50", "2", "x", "1.5", "2.0", "NA"]);
+    expect(column).toEqual({ name: "c", kind: "string", codes: Int32Array.from([0, 1, 2, 0, 1, -1]), categories: ["1.5", "2", "x"] });
+    const b = new ColumnBuilder("c", new Set(["-999"]), 4);
+    for (const cell of ["-999", "3", "y", "-999"]) b.push(cell);
+    expect(b.finish().column).toEqual({ name: "c", kind: "string", codes: Int32Array.from([-1, 0, 1, -1]), categories: ["3", "y"] });
+  });
+
+  it("refuses more rows than it was told the file can hold", () => {
+    const b = new ColumnBuilder("c", missing, 2);
+    for (const cell of ["1", "2", "3"]) b.push(cell);
+    expect(() => b.finish()).toThrow(DataError);
   });
 });

@@ -1,3 +1,4 @@
+import { DataError } from "./data-error";
 import type { Column } from "./table";
 import { detectDateFormat, parseBoolean, parseDate, parseNumber, type DateFormat } from "./values";
 
@@ -13,8 +14,6 @@ export interface BuiltColumn {
   dateFormat: DateFormat | null;
 }
 
-const INITIAL_CAPACITY = 1024;
-
 /**
  * Builds one column while rows stream in, without keeping the text: numbers while every value is a number,
  * then dictionary-encoded strings from the first value that is not. Yes/no words and dates are recognised at the end,
@@ -22,42 +21,48 @@ const INITIAL_CAPACITY = 1024;
  * "No"), so labels and predictions show the user's words; preprocessing maps them to 0/1.
  */
 export class ColumnBuilder {
-  private n = 0;
-  private nums: Float64Array | null = new Float64Array(INITIAL_CAPACITY);
-  private codes: Int32Array | null = null;
+  private nums: GrowingArray<Float64Array> | null;
+  private codes: GrowingArray<Int32Array> | null = null;
   private readonly categories: string[] = [];
+  /** code of each category, and -1 for each missing token: one lookup per string cell */
   private readonly index = new Map<string, number>();
+  /** missing tokens that read as numbers (say "-999"): only these need a lookup on a numeric cell */
+  private readonly missingNumbers: ReadonlySet<string>;
 
+  /** `maxRows`: the most rows the file can hold; address space for them is reserved, memory is used as rows come */
   constructor(
     readonly name: string,
     private readonly missing: ReadonlySet<string>,
-  ) {}
+    private readonly maxRows: number,
+  ) {
+    this.nums = new GrowingArray(Float64Array, maxRows);
+    this.missingNumbers = new Set([...missing].filter((t) => parseNumber(t) !== null));
+    for (const t of missing) this.index.set(t, -1);
+  }
 
   /** one cell, already trimmed */
   push(text: string): void {
     if (this.nums) {
-      if (this.n === this.nums.length) this.nums = grow(this.nums);
-      if (this.missing.has(text)) {
-        this.nums[this.n++] = NaN;
+      const v = parseNumber(text);
+      if (v !== null && (this.missingNumbers.size === 0 || !this.missingNumbers.has(text))) {
+        this.nums.push(v);
         return;
       }
-      const v = parseNumber(text);
-      if (v !== null) {
-        this.nums[this.n++] = v;
+      if (this.missing.has(text)) {
+        this.nums.push(NaN);
         return;
       }
       this.convertToStrings();
     }
-    const codes = this.codes!.length === this.n ? (this.codes = grow(this.codes!)) : this.codes!;
-    codes[this.n++] = this.missing.has(text) ? -1 : this.codeOf(text);
+    this.codes!.push(this.codeOf(text));
   }
 
   finish(): BuiltColumn {
     const name = this.name;
     if (this.nums) {
-      return { column: { name, kind: "number", values: this.nums.slice(0, this.n) }, format: "number", dateFormat: null };
+      return { column: { name, kind: "number", values: this.nums.take() }, format: "number", dateFormat: null };
     }
-    const codes = this.codes!.slice(0, this.n);
+    const codes = this.codes!.take();
     const column: Column = { name, kind: "string", codes, categories: this.categories };
     if (this.categories.every((c) => parseBoolean(c) !== null)) return { column, format: "boolean", dateFormat: null };
     const dateFormat = detectDateFormat(this.categories);
@@ -68,11 +73,23 @@ export class ColumnBuilder {
     return { column, format: "string", dateFormat: null };
   }
 
+  /**
+   * The category's code (a new one for a new string), or -1 for a missing token. A number keeps its canonical form
+   * ("1.50" is the category "1.5") on either side of the first word, as the numbers before it were converted: one value
+   * is one category, and the same as a prediction file whose column stays numbers gives.
+   */
   private codeOf(text: string): number {
     let code = this.index.get(text);
     if (code === undefined) {
-      code = this.categories.length;
-      this.categories.push(text);
+      const v = parseNumber(text);
+      const canonical = v === null ? text : String(v);
+      code = canonical === text ? undefined : this.index.get(canonical);
+      if (code === undefined) {
+        code = this.categories.length;
+        this.categories.push(canonical);
+        this.index.set(canonical, code);
+      }
+      // the text as written is remembered too: one lookup per cell however it is written
       this.index.set(text, code);
     }
     return code;
@@ -80,18 +97,77 @@ export class ColumnBuilder {
 
   /** the numbers seen so far become strings in their canonical form ("1.50" was already read as 1.5) */
   private convertToStrings(): void {
-    const nums = this.nums!;
-    const codes = new Int32Array(nums.length);
-    for (let i = 0; i < this.n; i++) codes[i] = Number.isNaN(nums[i]) ? -1 : this.codeOf(String(nums[i]));
-    this.codes = codes;
+    const nums = this.nums!.take();
     this.nums = null;
+    const codes = new GrowingArray(Int32Array, this.maxRows);
+    for (const v of nums) codes.push(Number.isNaN(v) ? -1 : this.codeOf(String(v)));
+    this.codes = codes;
   }
 }
 
-function grow<T extends Float64Array | Int32Array>(a: T): T {
-  const bigger = new (a.constructor as { new (n: number): T })(a.length * 2);
-  bigger.set(a);
-  return bigger;
+/** the largest ArrayBuffer V8 reserves (4 GiB): 512 M numbers in one column */
+const MAX_BUFFER_BYTES = 2 ** 32;
+/** values staged in an ordinary array before they are copied into the reserved buffer in one go */
+const BLOCK = 1024;
+
+/** ES2024's resizable ArrayBuffer (in Node since 20), which the project's ES2023 lib does not describe yet */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+
+type TypedArrayKind<T> = { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * A typed array that grows in place, for columns of unknown length. Its buffer is resizable: address space for the most
+ * rows the file can hold is reserved up front and pages are committed only as they fill, so growing never copies
+ * and the memory used is the data, where a doubling array holds up to twice the data plus a copy while it grows.
+ * `take` copies the values out at their exact length and hands the pages back at once, not at the next GC, so a table
+ * being finished holds each column once plus one copy at a time. Values are staged in a small ordinary block because
+ * V8 writes to an array over a resizable buffer about half as fast.
+ */
+class GrowingArray<T extends Float64Array | Int32Array> {
+  private readonly store: ResizableArrayBuffer;
+  private readonly block: T;
+  private staged = 0;
+  private stored = 0;
+
+  constructor(
+    private readonly Kind: TypedArrayKind<T>,
+    maxLength: number,
+  ) {
+    this.store = new ResizableArrayBuffer(0, { maxByteLength: Math.min(MAX_BUFFER_BYTES, Math.max(1, maxLength) * Kind.BYTES_PER_ELEMENT) });
+    this.block = new Kind(Math.min(BLOCK, Math.max(1, maxLength)));
+  }
+
+  push(v: number): void {
+    if (this.staged === this.block.length) this.flush();
+    this.block[this.staged++] = v;
+  }
+
+  /** the values, in an ordinary array of their exact length; the builder is spent */
+  take(): T {
+    this.flush();
+    const out = new this.Kind(this.store, 0, this.stored).slice() as T;
+    this.store.resize(0);
+    return out;
+  }
+
+  private flush(): void {
+    const width = this.Kind.BYTES_PER_ELEMENT;
+    const needed = (this.stored + this.staged) * width;
+    if (needed > this.store.byteLength) {
+      if (needed > this.store.maxByteLength) {
+        throw new DataError(`The file has more than ${Math.floor(this.store.maxByteLength / width)} rows, more than one column can hold. Upload a sample of the rows.`);
+      }
+      // doubling only commits address space: pages count as memory once written
+      this.store.resize(Math.min(this.store.maxByteLength, Math.max(needed, 2 * this.store.byteLength)));
+    }
+    new this.Kind(this.store, this.stored * width, this.staged).set(this.block.subarray(0, this.staged));
+    this.stored += this.staged;
+    this.staged = 0;
+  }
 }
 
 function decode(codes: Int32Array, byCode: number[]): Float64Array {

@@ -62,7 +62,7 @@ describe("datasetWarnings", () => {
     const by = (c: string) => ws.find((w) => w.column === c)!;
     expect(by("row").action).toMatch(/excluded from features/i);
     expect(by("comment").message).toMatch(/free text/);
-    expect(by("comment").action).toMatch(/excluded from features/i);
+    expect(by("comment").action).toMatch(/hashed word counts/i);
     expect(by("flat").message).toMatch(/single value \(3\)/);
     expect(by("sparse").message).toMatch(/60%/);
     expect(by("sparse").action).toMatch(/consider dropping/i);
@@ -238,13 +238,13 @@ describe("guardrails on the shared datasets", () => {
     expect(ws[0].message).not.toMatch(/Bypass/);
   });
 
-  it("cars: Name is near-unique free text, excluded from features; the regression label has no leak", async () => {
+  it("cars: Name is near-unique free text, used as hashed words; the regression label has no leak", async () => {
     const table = await parseCsvFile(dataset("cars.csv"));
     const types = inferColumnTypes(table);
     const ws = datasetWarnings(table, types);
     expect(kinds(ws)).toEqual(["identifier:Name"]);
     expect(ws[0].message).toMatch(/free text, mostly distinct \(311 distinct values in 406 rows\)/);
-    expect(ws[0].action).toBe("Excluded from features.");
+    expect(ws[0].action).toMatch(/^Used as hashed word counts .*set its type to identifier to exclude it/);
     const report = labelWarnings(table, types, "Miles_per_Gallon", "regression");
     expect(report.warnings).toEqual([]);
     expect(report.associations.find((a) => a.column === "Name")!.mutualInformation).toBeNull();

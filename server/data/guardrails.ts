@@ -1,5 +1,6 @@
 import type { ColumnType, DatasetWarning, LabelAssociation, ProblemType } from "../contracts/dataset";
 import { numbersOf, stringAt } from "./column-values";
+import { countDistinct } from "./distinct-numbers";
 import type { InferredType } from "./infer-types";
 import { encodeLabel } from "./label";
 import { validateLabel } from "./problem-type";
@@ -48,14 +49,14 @@ export function datasetWarnings(table: Table, types: InferredType[]): Warning[] 
       out.push({ kind: "identifier", column: name, message: `${name} is an identifier: ${t.reason}.`, action: "Excluded from features." });
       continue;
     }
-    const { present, distinct } = presentAndDistinct(column, t.type === "text" ? Infinity : 2);
+    const { present, distinct } = presentAndDistinct(column, t.type === "text");
     if (t.type === "text") {
       const unique = present > 0 && distinct / present >= 0.95 ? "nearly unique per row" : "mostly distinct";
       out.push({
         kind: "identifier",
         column: name,
-        message: `${name} is free text, ${unique} (${fmtCount(distinct)} distinct values in ${fmtCount(present)} rows): like an identifier, it has too few repeated values to learn from.`,
-        action: "Excluded from features.",
+        message: `${name} is free text, ${unique} (${fmtCount(distinct)} distinct values in ${fmtCount(present)} rows): too few repeated values to learn from as categories.`,
+        action: "Used as hashed word counts (bag of words, 128 buckets); set its type to identifier to exclude it.",
       });
       continue;
     }
@@ -97,17 +98,56 @@ export function datasetWarnings(table: Table, types: InferredType[]): Warning[] 
   return out;
 }
 
-function presentAndDistinct(column: Column, stopAt: number): { present: number; distinct: number } {
-  const seen = new Set<number>();
+/** rows with a value, and distinct values among them: exactly, or else only up to 2 (enough to tell a constant column) */
+function presentAndDistinct(column: Column, exact: boolean): { present: number; distinct: number } {
+  // one loop per storage: a loop over either kind of array runs several times slower
+  const counted = column.kind === "number" ? presentAndTwoNumbers(column.values) : presentAndTwoCodes(column.codes);
+  if (!exact || counted.distinct < 2) return counted;
+  const distinct = column.kind === "number" ? countDistinct(column.values) : usedCodes(column.codes, column.categories.length);
+  return { present: counted.present, distinct };
+}
+
+function presentAndTwoNumbers(values: Float64Array): { present: number; distinct: number } {
   let present = 0;
-  const data = column.kind === "number" ? column.values : column.codes;
-  for (let r = 0; r < data.length; r++) {
-    const v = data[r];
-    if (column.kind === "number" ? Number.isNaN(v) : v < 0) continue;
-    present++;
-    if (seen.size < stopAt) seen.add(v);
+  let distinct = 0;
+  let first = NaN;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if (Number.isNaN(v)) continue;
+    if (present++ === 0) {
+      first = v;
+      distinct = 1;
+    } else if (distinct === 1 && v !== first) distinct = 2;
   }
-  return { present, distinct: seen.size };
+  return { present, distinct };
+}
+
+function presentAndTwoCodes(codes: Int32Array): { present: number; distinct: number } {
+  let present = 0;
+  let distinct = 0;
+  let first = -1;
+  for (let r = 0; r < codes.length; r++) {
+    const c = codes[r];
+    if (c < 0) continue;
+    if (present++ === 0) {
+      first = c;
+      distinct = 1;
+    } else if (distinct === 1 && c !== first) distinct = 2;
+  }
+  return { present, distinct };
+}
+
+function usedCodes(codes: Int32Array, categories: number): number {
+  const used = new Uint8Array(categories);
+  let distinct = 0;
+  for (let r = 0; r < codes.length; r++) {
+    const code = codes[r];
+    if (code >= 0 && used[code] === 0) {
+      used[code] = 1;
+      distinct++;
+    }
+  }
+  return distinct;
 }
 
 function firstValue(column: Column): string | null {
@@ -120,42 +160,120 @@ function firstValue(column: Column): string | null {
   return null;
 }
 
-/** how many rows equal an earlier row in every given column (rows hashed, equal hashes compared cell by cell) */
+/** rows per hash partition when looking for repeated rows: a partition's table stays within a CPU cache */
+const PARTITION_ROWS = 8192;
+const MAX_PARTITION_BITS = 12;
+
+/**
+ * How many rows equal an earlier row in every given column. Rows are hashed to 64 bits and scattered into partitions
+ * by hash, in row order, so that each partition's table of hashes stays in cache; only rows with equal hashes are
+ * compared cell by cell.
+ */
 export function duplicatedRows(rowCount: number, columns: Column[]): number {
   if (columns.length === 0 || rowCount < 2) return 0;
-  const h1 = new Uint32Array(rowCount).fill(0x811c9dc5);
-  const h2 = new Uint32Array(rowCount).fill(0x9747b28c);
-  const f64 = new Float64Array(1);
-  const words = new Uint32Array(f64.buffer);
-  const mix = (r: number, w: number) => {
-    h1[r] = Math.imul(h1[r] ^ w, 0x01000193);
-    const x = Math.imul(h2[r] ^ w, 0x5bd1e995);
-    h2[r] = x ^ (x >>> 13);
-  };
-  for (const c of columns) {
-    if (c.kind === "number") {
-      for (let r = 0; r < rowCount; r++) {
-        const v = c.values[r];
-        f64[0] = Number.isNaN(v) ? NaN : v === 0 ? 0 : v; // one NaN, and -0 is 0
-        mix(r, words[0]);
-        mix(r, words[1]);
+  const { hi, lo } = rowHashes(rowCount, columns);
+  let bits = 0;
+  while (bits < MAX_PARTITION_BITS && rowCount >> bits > PARTITION_ROWS) bits++;
+  const partitions = 1 << bits;
+  // the partition is the top bits of `hi` (none when there is one partition: a shift by 32 is a shift by 0)
+  const shift = 32 - bits;
+  const partitionOf = (r: number) => (bits === 0 ? 0 : hi[r] >>> shift);
+  const start = new Int32Array(partitions + 1);
+  for (let r = 0; r < rowCount; r++) start[partitionOf(r) + 1]++;
+  let largest = 0;
+  for (let p = 0; p < partitions; p++) {
+    largest = Math.max(largest, start[p + 1]);
+    start[p + 1] += start[p];
+  }
+  // rows in partition order, each with its `lo`, so that a partition is read in one sweep
+  const rows = new Int32Array(rowCount);
+  const rowLo = new Uint32Array(rowCount);
+  const next = start.slice(0, partitions);
+  for (let r = 0; r < rowCount; r++) {
+    const i = next[partitionOf(r)]++;
+    rows[i] = r;
+    rowLo[i] = lo[r];
+  }
+
+  const same = (a: number, b: number) =>
+    hi[a] === hi[b] &&
+    columns.every((c) => (c.kind === "number" ? c.values[a] === c.values[b] || (Number.isNaN(c.values[a]) && Number.isNaN(c.values[b])) : c.codes[a] === c.codes[b]));
+  // per slot: the first row with a `lo` (-1 when empty) and that `lo`
+  const size = tableSize(largest);
+  const slotRow = new Int32Array(size);
+  const slotLo = new Uint32Array(size);
+  // rows that differ but share a `lo` with an earlier row (rare, but `lo` is only 32 bits): the other distinct rows
+  const otherRows = new Map<number, number[]>();
+  let dups = 0;
+  for (let p = 0; p < partitions; p++) {
+    const mask = tableSize(start[p + 1] - start[p]) - 1;
+    slotRow.fill(-1, 0, mask + 1);
+    for (let i = start[p]; i < start[p + 1]; i++) {
+      const r = rows[i];
+      const h = rowLo[i];
+      let slot = h & mask;
+      while (slotRow[slot] >= 0 && slotLo[slot] !== h) slot = (slot + 1) & mask;
+      const first = slotRow[slot];
+      if (first < 0) {
+        slotRow[slot] = r;
+        slotLo[slot] = h;
+      } else if (same(first, r)) dups++;
+      else {
+        const others = otherRows.get(first);
+        if (!others) otherRows.set(first, [r]);
+        else if (others.some((e) => same(e, r))) dups++;
+        else others.push(r);
       }
-    } else {
-      for (let r = 0; r < rowCount; r++) mix(r, c.codes[r] + 1);
     }
   }
-  const same = (a: number, b: number) =>
-    columns.every((c) => (c.kind === "number" ? c.values[a] === c.values[b] || (Number.isNaN(c.values[a]) && Number.isNaN(c.values[b])) : c.codes[a] === c.codes[b]));
-  const firstByHash = new Map<number, number[]>();
-  let dups = 0;
-  for (let r = 0; r < rowCount; r++) {
-    const key = h1[r] * 2097152 + (h2[r] >>> 11); // 53 bits
-    const earlier = firstByHash.get(key);
-    if (!earlier) firstByHash.set(key, [r]);
-    else if (earlier.some((e) => same(e, r))) dups++;
-    else earlier.push(r);
-  }
   return dups;
+}
+
+/** two 32-bit hashes of each row's cells (one NaN, and -0 as 0, so equal rows hash alike), row by row */
+function rowHashes(rowCount: number, columns: Column[]): { hi: Uint32Array; lo: Uint32Array } {
+  // a number's two words read straight from its column's bytes; NaN and -0 take the words of one NaN and of 0
+  const numbers = columns.flatMap((c) => (c.kind === "number" ? [{ values: c.values, words: new Uint32Array(c.values.buffer, c.values.byteOffset, 2 * c.values.length) }] : []));
+  const codes = columns.flatMap((c) => (c.kind === "string" ? [c.codes] : []));
+  const nan = new Uint32Array(new Float64Array([NaN]).buffer);
+  const hi = new Uint32Array(rowCount);
+  const lo = new Uint32Array(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    for (const { values, words } of numbers) {
+      const v = values[r];
+      const w0 = v === 0 ? 0 : Number.isNaN(v) ? nan[0] : words[2 * r];
+      const w1 = v === 0 ? 0 : Number.isNaN(v) ? nan[1] : words[2 * r + 1];
+      h1 = Math.imul(h1 ^ w0, 0x01000193);
+      h2 = Math.imul(h2 ^ w0, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+      h1 = Math.imul(h1 ^ w1, 0x01000193);
+      h2 = Math.imul(h2 ^ w1, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    for (const c of codes) {
+      h1 = Math.imul(h1 ^ (c[r] + 1), 0x01000193);
+      h2 = Math.imul(h2 ^ (c[r] + 1), 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    hi[r] = avalanche(h1);
+    lo[r] = avalanche(h2);
+  }
+  return { hi, lo };
+}
+
+/** spreads every input bit over the whole word (murmur3's finaliser): keys pick partitions and slots by their bits */
+function avalanche(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** a power of two at least twice `n`, so probe runs stay short */
+function tableSize(n: number): number {
+  let size = 2;
+  while (size < 2 * n) size *= 2;
+  return size;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

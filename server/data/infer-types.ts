@@ -1,5 +1,6 @@
 import type { ColumnType } from "../contracts/dataset";
 import type { CellFormat } from "./column-builder";
+import { countDistinct } from "./distinct-numbers";
 import type { Column, Table } from "./table";
 import { parseBoolean } from "./values";
 
@@ -41,22 +42,24 @@ function inferOne(column: Column, format: CellFormat | undefined): Omit<Inferred
 }
 
 function inferNumbers(name: string, values: Float64Array): Omit<InferredType, "name"> {
-  const distinct = new Set<number>();
   let present = 0;
   let integers = true;
+  let zeroOne = true;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (Number.isNaN(v)) continue;
     present++;
-    distinct.add(v);
     if (integers && !Number.isInteger(v)) integers = false;
+    if (zeroOne && v !== 0 && v !== 1) zeroOne = false;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   if (present === 0) return { type: "numeric", reason: "the column has no values" };
-  if ([...distinct].every((v) => v === 0 || v === 1)) return { type: "boolean", reason: "the only values are 0 and 1" };
-  if (integers && distinct.size === values.length && values.length >= MIN_ROWS_FOR_IDENTIFIER) {
+  if (zeroOne) return { type: "boolean", reason: "the only values are 0 and 1" };
+  const k = countDistinct(values);
+  if (integers && k === values.length && values.length >= MIN_ROWS_FOR_IDENTIFIER) {
     if (max - min + 1 === values.length) {
       return { type: "identifier", reason: `a unique integer per row, in sequence from ${min} to ${max}: a row number, not a feature` };
     }
@@ -64,7 +67,6 @@ function inferNumbers(name: string, values: Float64Array): Omit<InferredType, "n
       return { type: "identifier", reason: "a unique integer per row in a column named like an id" };
     }
   }
-  const k = distinct.size;
   if (integers && k <= MAX_CODE_VALUES && k <= present / 5 && max - min + 1 <= 2 * k) {
     return {
       type: "categorical",

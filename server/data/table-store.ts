@@ -64,14 +64,11 @@ export async function loadTable(dir: string): Promise<{ table: Table; types: Inf
   if (meta.endianness !== os.endianness()) throw new Error(`table at ${dir} was written ${meta.endianness}; this machine is ${os.endianness()}`);
   const columns: Column[] = [];
   for (const c of meta.columns) {
-    const bytes = await fs.readFile(path.join(dir, c.file));
+    const own = await readIntoOwnBuffer(path.join(dir, c.file));
     const width = c.kind === "number" ? 8 : 4;
-    if (bytes.byteLength !== meta.rowCount * width) {
-      throw new Error(`table at ${dir}: ${c.file} has ${bytes.byteLength} bytes, expected ${meta.rowCount * width}`);
+    if (own.byteLength !== meta.rowCount * width) {
+      throw new Error(`table at ${dir}: ${c.file} has ${own.byteLength} bytes, expected ${meta.rowCount * width}`);
     }
-    // copy into a fresh, aligned buffer: a Buffer may sit at any offset of a shared pool
-    const own = new ArrayBuffer(bytes.byteLength);
-    new Uint8Array(own).set(bytes);
     if (c.kind === "number") {
       columns.push({ name: c.name, kind: "number", values: new Float64Array(own) });
     } else {
@@ -84,6 +81,26 @@ export async function loadTable(dir: string): Promise<{ table: Table; types: Inf
     table: { rowCount: meta.rowCount, columns },
     types: meta.columns.map((c) => ({ name: c.name, type: c.type, reason: c.reason })),
   };
+}
+
+/**
+ * The whole file in a fresh ArrayBuffer of its own, aligned for any typed array: read straight into it, where
+ * readFile's Buffer may sit at any offset of a shared pool and would need a second copy (and twice the memory).
+ */
+async function readIntoOwnBuffer(file: string): Promise<ArrayBuffer> {
+  const fh = await fs.open(file, "r");
+  try {
+    const { size } = await fh.stat();
+    const bytes = new Uint8Array(size);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await fh.read(bytes, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${file} ended at ${at} of ${size} bytes while being read`);
+      at += bytesRead;
+    }
+    return bytes.buffer;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** temp file, then rename: a reader never sees half a file */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../automl/rng";
 import { detectDateFormat, parseBoolean, parseDate, parseNumber } from "./values";
 
 describe("cell values", () => {
@@ -9,6 +10,28 @@ describe("cell values", () => {
     expect(parseNumber("0.25")).toBe(0.25);
     expect(parseNumber("0")).toBe(0);
     for (const t of ["007", "1,5", "abc", "1.2.3", "Infinity", "0x10", "", "+", "1e"]) expect(parseNumber(t)).toBeNull();
+  });
+
+  it("reads numbers exactly as the grammar and Number do, on many random near-numbers", () => {
+    // the definition the hand-written scanner must match, bit for bit (-0 included)
+    const reference = (text: string): number | null => {
+      if (!/^[+-]?(?:\d|\.\d)/.test(text) || !/^[+-]?(?:0|[1-9]\d*)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text)) return null;
+      const v = Number(text);
+      return Number.isFinite(v) ? v : null;
+    };
+    const rng = createRng(7);
+    const alphabet = "0123456789000999.-+eE x";
+    const cases = ["-0", "+0.0", "0.1", "-.5", "1.", "00", "0e5", "1e400", "123456789012345.6", "9007199254740993", "0.30000000000000004"];
+    for (let i = 0; i < 100_000; i++) {
+      const length = rng.int(1, 20);
+      let s = "";
+      for (let k = 0; k < length; k++) s += rng.choice([...alphabet]);
+      cases.push(s, (rng.normal() * 10 ** rng.int(-3, 8)).toFixed(rng.int(0, 12)));
+    }
+    const mismatches = cases.filter((text) => !Object.is(parseNumber(text), reference(text)));
+    expect(mismatches).toEqual([]);
+    // the random strings do reach both answers often
+    expect(cases.filter((text) => reference(text) !== null).length).toBeGreaterThan(100_000);
   });
 
   it("reads boolean words in any case, not 0/1", () => {

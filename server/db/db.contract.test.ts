@@ -224,6 +224,15 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
       expect(await queue.pending("r1")).toBe(0);
     });
 
+    it("says which trials have a queued or claimed job", async () => {
+      for (const id of ["x1", "x2", "x3"]) await queue.enqueue({ id: `j-${id}`, runId: "r1", trialId: id, kind: "trial", payload: {} });
+      await queue.claim("w1"); // x1: claimed
+      const done = await queue.claim("w1");
+      await queue.complete(done!.id); // x2: done
+      expect(await queue.trialsWithJobs("r1")).toEqual(new Set(["x1", "x3"]));
+      expect(await queue.trialsWithJobs("other")).toEqual(new Set());
+    });
+
     it("hands a stale job back, then fails it after maxAttempts; a beating worker keeps its job", async () => {
       await queue.enqueue({ id: "j1", runId: "r1", trialId: "x1", kind: "trial", payload: {} });
       await tick();

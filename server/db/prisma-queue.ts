@@ -87,6 +87,11 @@ export class PrismaQueue implements JobQueue {
     await this.prisma.job.deleteMany({ where: { runId, status: "queued" } });
   }
 
+  async trialsWithJobs(runId: string): Promise<Set<string>> {
+    const jobs = await this.prisma.job.findMany({ where: { runId, status: { in: ["queued", "claimed"] } }, select: { trialId: true } });
+    return new Set(jobs.map((j) => j.trialId).filter((id): id is string => id !== null));
+  }
+
   async pending(runId: string): Promise<number> {
     return this.prisma.job.count({ where: { runId, status: { in: ["queued", "claimed"] } } });
   }

@@ -23,18 +23,20 @@ function defined<T extends object>(patch: T): Partial<T> {
 }
 
 function runData(patch: RunPatch): Prisma.RunUpdateManyMutationInput {
-  const { searchState, columnTypes, ...rest } = defined(patch);
+  const { searchState, columnTypes, validationPlan, ...rest } = defined(patch);
   const data: Prisma.RunUpdateManyMutationInput = { ...rest };
   if ("searchState" in patch && patch.searchState !== undefined) data.searchState = nullableJson(searchState);
   if (patch.columnTypes !== undefined) data.columnTypes = nullableJson(columnTypes);
+  if (patch.validationPlan !== undefined) data.validationPlan = nullableJson(validationPlan);
   return data;
 }
 
 function trialData(patch: TrialResult): Prisma.TrialUpdateManyMutationInput {
-  const { valMetrics, testMetrics, ...rest } = defined(patch);
+  const { valMetrics, testMetrics, rungScores, ...rest } = defined(patch);
   const data: Prisma.TrialUpdateManyMutationInput = { ...rest };
   if (patch.valMetrics !== undefined) data.valMetrics = nullableJson(valMetrics);
   if (patch.testMetrics !== undefined) data.testMetrics = nullableJson(testMetrics);
+  if (patch.rungScores !== undefined) data.rungScores = nullableJson(rungScores);
   return data;
 }
 
@@ -74,6 +76,10 @@ export function toRunRow(r: Run): RunRow {
     finishedAt: r.finishedAt,
     elapsedSeconds: r.elapsedSeconds,
     columnTypes: (r.columnTypes ?? null) as RunRow["columnTypes"],
+    validation: r.validation as RunRow["validation"],
+    groupColumn: r.groupColumn,
+    timeColumn: r.timeColumn,
+    validationPlan: (r.validationPlan ?? null) as RunRow["validationPlan"],
   };
 }
 
@@ -91,6 +97,8 @@ export function toTrialRow(t: Trial): TrialRow {
     testScore: t.testScore,
     valMetrics: (t.valMetrics ?? null) as TrialRow["valMetrics"],
     testMetrics: (t.testMetrics ?? null) as TrialRow["testMetrics"],
+    valScoreSe: t.valScoreSe,
+    testScoreSe: t.testScoreSe,
     epochs: t.epochs,
     bestEpoch: t.bestEpoch,
     paramCount: t.paramCount,
@@ -102,6 +110,9 @@ export function toTrialRow(t: Trial): TrialRow {
     startedAt: t.startedAt,
     finishedAt: t.finishedAt,
     updatedAt: t.updatedAt,
+    bracket: t.bracket,
+    rung: t.rung,
+    rungScores: (t.rungScores ?? null) as TrialRow["rungScores"],
   };
 }
 
@@ -138,8 +149,8 @@ export class PrismaStore implements Store {
   // runs
 
   async createRun(run: NewRun): Promise<RunRow> {
-    const { columnTypes, ...rest } = run;
-    return toRunRow(await this.prisma.run.create({ data: { ...rest, columnTypes: nullableJson(columnTypes) } }));
+    const { columnTypes, validationPlan, ...rest } = run;
+    return toRunRow(await this.prisma.run.create({ data: { ...rest, columnTypes: nullableJson(columnTypes), validationPlan: nullableJson(validationPlan) } }));
   }
 
   async getRun(id: string): Promise<RunRow | null> {

@@ -6,7 +6,8 @@
 import type { ColumnProfile, ColumnType, Metric, ProblemType } from "../contracts/dataset";
 
 export type RunStatus = "queued" | "running" | "cancelling" | "cancelled" | "completed" | "failed";
-export type TrialStatus = "queued" | "running" | "done" | "stopped" | "failed" | "cancelled";
+/** paused: waiting at a scheduler's rung for its decision; pruned: stopped by the scheduler, keeping its last score */
+export type TrialStatus = "queued" | "running" | "paused" | "done" | "stopped" | "pruned" | "failed" | "cancelled";
 
 export interface DatasetRow {
   id: string;
@@ -42,6 +43,23 @@ export interface RunRow {
   elapsedSeconds: number;
   /** the column types the user overrode (column name → type); null: every column as inferred */
   columnTypes: Record<string, ColumnType> | null;
+  /** what the user asked for; the run resolves it when it starts (validationPlan) */
+  validation: ValidationMode;
+  /** rows sharing this column's value never straddle splits or folds */
+  groupColumn: string | null;
+  /** the split follows this column's order: the latest rows are the test split */
+  timeColumn: string | null;
+  /** how candidates are validated, fixed when the run's data is prepared; null before */
+  validationPlan: ValidationPlanRecord | null;
+}
+
+export type ValidationMode = "auto" | "holdout" | "cv";
+export interface ValidationPlanRecord {
+  kind: "holdout" | "cv";
+  /** folds of cross-validation; absent for holdout */
+  folds?: number;
+  /** the rule that chose it, in words */
+  reason: string;
 }
 
 export interface TrialRow {
@@ -57,6 +75,9 @@ export interface TrialRow {
   testScore: number | null;
   valMetrics: Record<string, number> | null;
   testMetrics: Record<string, number> | null;
+  /** bootstrap standard errors of the scores: how far they could move by chance */
+  valScoreSe: number | null;
+  testScoreSe: number | null;
   epochs: number | null;
   bestEpoch: number | null;
   paramCount: number | null;
@@ -68,6 +89,10 @@ export interface TrialRow {
   startedAt: Date | null;
   finishedAt: Date | null;
   updatedAt: Date;
+  /** a scheduler's columns (null without one): the bracket it started in, the rung it is at, its score after each rung */
+  bracket: number | null;
+  rung: number | null;
+  rungScores: number[] | null;
 }
 
 export interface CurvePointRow {
@@ -80,9 +105,9 @@ export interface CurvePointRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes">>;
-export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion">;
-export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan">>;
+export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
+export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores">>;
 
 export interface Store {
   // datasets

@@ -21,10 +21,24 @@ export const Manifest = z.object({
   problemType: ProblemType,
   classes: z.array(z.string()),
   metric: Metric,
-  validation: z.object({ score: z.number(), metrics: z.record(z.string(), z.number()), rows: z.number().int() }),
-  test: z.object({ score: z.number(), metrics: z.record(z.string(), z.number()), rows: z.number().int() }),
-  /** how the scored model was trained: the training split only, validated on the validation split */
+  /** the validation score: of the holdout split, or out of fold over every non-test row (cv) */
+  validation: z.object({
+    score: z.number(),
+    metrics: z.record(z.string(), z.number()),
+    rows: z.number().int(),
+    /** bootstrap standard error of the score (archives from before it was measured lack it) */
+    stdError: z.number().optional(),
+    kind: z.enum(["holdout", "cv"]).optional(),
+    folds: z.number().int().optional(),
+    /** false when the budget or a cancel ended the folds early: the score covers only the folds trained */
+    complete: z.boolean().optional(),
+  }),
+  /** the kept model's score on the test split, which no stage of the search saw */
+  test: z.object({ score: z.number(), metrics: z.record(z.string(), z.number()), rows: z.number().int(), stdError: z.number().optional() }),
+  /** what the kept model was trained on, in words: refit on all non-test rows, or (cut short) one fold's training rows */
   fittedOn: z.string(),
+  /** the refit on all non-test rows, with the epoch count validation chose; null when the model was not refit */
+  refit: z.object({ rows: z.number().int(), epochs: z.number().int() }).nullable().optional(),
   epochs: z.number().int(),
   bestEpoch: z.number().int(),
   backend: z.string(),

@@ -4,10 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { ColumnType } from "../contracts/dataset";
+import { PreprocessOptions } from "../data/preprocess";
 import { loadConfig } from "../config";
 import { createContext, type StudioContext } from "../context";
 import { createRun } from "../usecases/create-run";
 import { uploadDataset } from "../usecases/upload-dataset";
+import { prepareFold, refitRows } from "./candidate-data";
 import { loadRunData, prepareRunData } from "./run-data";
 
 const CREDIT = path.resolve(__dirname, "../../../shared/datasets/credit-g.csv");
@@ -35,8 +37,11 @@ async function preprocessingWith(columnTypes?: Record<string, ColumnType>) {
   const dto = await createRun(ctx, { datasetId, label: "class", maxTrials: 1, columnTypes });
   const run = (await ctx.store.getRun(dto.id))!;
   await prepareRunData(ctx, run);
-  return (await loadRunData(ctx, run)).preprocessing;
+  const data = await loadRunData(ctx, run);
+  return prepareFold(data, refitRows(data), { preprocessing: DEFAULT_OPTIONS, featureSelection: "none" }, run.seed).preprocessing;
 }
+
+const DEFAULT_OPTIONS = PreprocessOptions.parse({});
 
 const stepOf = (p: Awaited<ReturnType<typeof preprocessingWith>>, name: string) => p.columns.find((c) => c.name === name);
 const featuresOf = (p: Awaited<ReturnType<typeof preprocessingWith>>, name: string) => p.featureNames.filter((f) => f === name || f.startsWith(`${name}=`) || f.startsWith(`${name}.`) || f.startsWith(`${name}__`));
@@ -55,11 +60,10 @@ it("fits the preprocessing on the types the user chose", async () => {
   // a column stored as numbers, typed categorical: one-hot of its values as strings
   expect(stepOf(overridden, "age")?.kind).toBe("categorical");
   expect(featuresOf(overridden, "age")).toContain("age=27");
-  // identifier and text columns are excluded
+  // identifier columns are excluded; free text becomes hashed word counts
   expect(stepOf(overridden, "purpose")?.kind).toBe("dropped");
-  expect(stepOf(overridden, "duration")?.kind).toBe("dropped");
   expect(featuresOf(overridden, "purpose")).toEqual([]);
-  expect(featuresOf(overridden, "duration")).toEqual([]);
+  expect(stepOf(overridden, "duration")?.kind).toBe("text");
   // the other columns are as inferred
   expect(stepOf(overridden, "credit_amount")).toEqual(stepOf(asInferred, "credit_amount"));
 });

@@ -3,6 +3,7 @@ import type { StudioContext } from "../context";
 import type { RunRow, RunStatus, TrialRow } from "../db/store";
 import { getFamily } from "../models/registry";
 import { greaterIsBetter } from "../automl/estimation/metrics";
+import { createScheduler, type Scheduler } from "../automl/schedulers";
 import { proposeTrial } from "./propose";
 import { prepareRunData } from "./run-data";
 import { runDeadline } from "./train-trial";
@@ -44,12 +45,15 @@ export class Coordinator {
     }
     const trials = await this.ctx.store.listTrials(run.id);
     if (run.status === "cancelling") return this.closeCancelled(run, trials);
+    await this.requeueOrphans(run, trials);
 
     const active = trials.filter((t) => ACTIVE.has(t.status));
     const failed = trials.filter((t) => t.status === "failed");
     if (failed.length >= FAILURES_BEFORE_GIVING_UP && failed.length === trials.filter((t) => !ACTIVE.has(t.status)).length) {
       throw new Error(`the first ${failed.length} trials all failed; the first said: ${failed[0].reason ?? "no reason"}`);
     }
+    const scheduler = createScheduler(run.scheduler);
+    if (scheduler) return this.advanceScheduled(run, trials, scheduler);
     const outOfTime = Date.now() >= runDeadline(run);
     const outOfTrials = run.maxTrials != null && trials.length >= run.maxTrials;
     if (outOfTime) await this.dropQueued(run, trials, "budget ran out before it started");
@@ -61,14 +65,80 @@ export class Coordinator {
     let number = trials.length;
     let inFlight = active.length;
     while (inFlight < this.ctx.config.workers && (run.maxTrials == null || number < run.maxTrials)) {
-      const proposal = await proposeTrial(run, trials, number);
-      if (!proposal) break; // the study waits for results of the previous batch (determinism)
-      const id = randomUUID();
-      await this.ctx.store.createTrial({ id, runId: run.id, number, family: proposal.family, params: proposal.params, spaceVersion: getFamily(proposal.family).spaceVersion });
-      await this.ctx.queue.enqueue({ id: randomUUID(), runId: run.id, trialId: id, kind: "trial", payload: {} });
-      this.log(`run ${run.id}: queued trial #${number}`);
+      if (!(await this.startTrial(run, trials, number))) break; // the study waits for results of the previous batch (determinism)
       number++;
       inFlight++;
+    }
+  }
+
+  /** proposes trial `number` and queues it; false while the study waits for an earlier batch */
+  private async startTrial(run: RunRow, trials: TrialRow[], number: number, rungs?: { bracket: number }): Promise<boolean> {
+    const proposal = await proposeTrial(run, trials, number);
+    if (!proposal) return false;
+    const id = randomUUID();
+    const { family, params } = proposal;
+    await this.ctx.store.createTrial({ id, runId: run.id, number, family, params, spaceVersion: getFamily(family).spaceVersion, ...(rungs && { bracket: rungs.bracket, rung: 0 }) });
+    await this.ctx.queue.enqueue({ id: randomUUID(), runId: run.id, trialId: id, kind: "trial", payload: {} });
+    this.log(`run ${run.id}: queued trial #${number}`);
+    return true;
+  }
+
+  /**
+   * A run with a scheduler: its decisions (scheduler.ts) start trials at their first rung, continue paused ones from
+   * their checkpoints, and prune the rest. It is done when the scheduler has nothing left and nothing runs or waits.
+   */
+  private async advanceScheduled(run: RunRow, trials: TrialRow[], scheduler: Scheduler): Promise<void> {
+    const active = trials.filter((t) => ACTIVE.has(t.status));
+    if (Date.now() >= runDeadline(run)) {
+      await this.dropQueued(run, trials, "budget ran out before it started");
+      for (const t of trials.filter((t) => t.status === "paused")) {
+        await this.ctx.store.transitionTrial(t.id, ["paused"], { status: "pruned", reason: `the budget ran out while it waited at rung ${t.rung} (${t.epochs} epochs)`, finishedAt: new Date() });
+      }
+      if (!trials.some((t) => t.status === "running")) await this.finish(run, "completed", ["running"]);
+      return;
+    }
+    const decisions = scheduler.decide({
+      trials: trials.map((t) => ({ number: t.number, bracket: t.bracket, rung: t.rung, status: t.status, rungScores: t.rungScores ?? [] })),
+      maxTrials: run.maxTrials,
+      freeSlots: Math.max(0, this.ctx.config.workers - active.length),
+      direction: greaterIsBetter(run.metric) ? "maximize" : "minimize",
+    });
+    if (decisions.length === 0 && active.length === 0 && !trials.some((t) => t.status === "paused")) {
+      await this.finish(run, "completed", ["running"]);
+      return;
+    }
+    const byNumber = new Map(trials.map((t) => [t.number, t]));
+    let number = trials.length;
+    for (const d of decisions) {
+      if (d.kind === "start") {
+        if (!(await this.startTrial(run, trials, number, { bracket: d.bracket }))) break;
+        number++;
+      } else if (d.kind === "prune") {
+        await this.ctx.store.transitionTrial(byNumber.get(d.number)!.id, ["paused"], { status: "pruned", reason: d.reason, finishedAt: new Date() });
+      } else {
+        const trial = byNumber.get(d.number)!;
+        if (!(await this.ctx.store.transitionTrial(trial.id, ["paused"], { status: "queued", rung: d.rung, reason: `promoted: continues from its checkpoint to ${d.epochs} epochs` }))) continue;
+        await this.ctx.queue.enqueue({ id: randomUUID(), runId: run.id, trialId: trial.id, kind: "trial", payload: {} });
+        this.log(`run ${run.id}: trial #${trial.number} promoted to rung ${d.rung}`);
+      }
+    }
+  }
+
+  /**
+   * A trial is created, then its job enqueued: a process killed between the two writes leaves a queued trial without
+   * a job, which no worker would ever take (and a crash inside the supervisor's reaping can leave a running one).
+   * Such trials get a job again, so the run carries on exactly as it would have.
+   */
+  private async requeueOrphans(run: RunRow, trials: TrialRow[]) {
+    if (!trials.some((t) => ACTIVE.has(t.status))) return;
+    // the jobs first, then the trials: a worker finishes its trial before it completes its job, so a trial still
+    // active after its job was seen gone really has none (read the other way round, one just finished would look so)
+    const withJobs = await this.ctx.queue.trialsWithJobs(run.id);
+    const orphans = (await this.ctx.store.listTrials(run.id)).filter((t) => ACTIVE.has(t.status) && !withJobs.has(t.id));
+    for (const t of orphans) {
+      if (t.status === "running" && !(await this.ctx.store.transitionTrial(t.id, ["running"], { status: "queued", reason: "its job was lost in a crash; retried" }))) continue;
+      await this.ctx.queue.enqueue({ id: randomUUID(), runId: run.id, trialId: t.id, kind: "trial", payload: {} });
+      this.log(`run ${run.id}: trial #${t.number} had no job; queued again`);
     }
   }
 

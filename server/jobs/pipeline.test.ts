@@ -2,10 +2,13 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterEach, expect, it } from "vitest";
+import { STRATEGY_NAMES } from "../contracts/run";
 import { loadConfig } from "../config";
 import { createContext, type StudioContext } from "../context";
 import { predictCsv } from "../export/predict";
+import { readManifest } from "../export/archive";
 import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { createRun } from "../usecases/create-run";
@@ -67,16 +70,28 @@ describeEachProvider("the search pipeline", (provider) => {
     const trials = await ctx.store.listTrials(run.id);
     expect(trials).toHaveLength(3);
     expect(trials.every((t) => t.status === "done" && t.valScore! > 0.6 && t.testScore! > 0.6)).toBe(true);
+    // 800 non-test rows, below the threshold: 5-fold cross-validation
+    expect(run.validationPlan).toMatchObject({ kind: "cv", folds: 5 });
     const best = trials.find((t) => t.id === run.bestTrialId)!;
     expect(best.valScore).toBe(Math.max(...trials.map((t) => t.valScore!)));
-    expect((await ctx.store.listCurve(best.id)).length).toBe(best.epochs);
+    expect((await ctx.store.listCurve(best.id)).length).toBeGreaterThan(0);
     expect(best.paramCount).toBeGreaterThan(0);
     expect(best.archiveBytes).toBeGreaterThan(1000);
-    // every candidate records the feature selection it chose (a searched hyperparameter), fitted on training rows
     for (const t of trials) {
+      // the scores come with their noise: a bootstrap standard error, about sqrt(p(1-p)/n)-sized for these row counts
+      expect(t.valScoreSe!).toBeGreaterThan(0.005);
+      expect(t.valScoreSe!).toBeLessThan(0.05);
+      expect(t.testScoreSe!).toBeGreaterThan(t.valScoreSe!); // 200 test rows against 800 out-of-fold rows
+      // the kept model was refit on every non-test row, for the epochs the folds found
+      const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, t.id)));
+      expect(manifest.validation).toMatchObject({ kind: "cv", folds: 5, rows: 800, complete: true });
+      expect(manifest.test.rows).toBe(200);
+      expect(manifest.refit).toEqual({ rows: 800, epochs: t.bestEpoch });
+      expect(manifest.fittedOn).toMatch(/^all 800 non-test rows/);
+      // every candidate records the feature selection it chose (a searched hyperparameter), fitted on training rows
       const features = await getTrialFeatures(ctx, t.id);
       expect(features.method).toBe(t.params.feature_selection);
-      expect(features.of).toBe(86); // credit-g after one-hot encoding (with rare buckets)
+      expect(features.of).toBe(manifest.features.of);
       expect(features.kept).toBeGreaterThan(0);
       expect(features.kept).toBeLessThanOrEqual(features.of);
     }
@@ -104,7 +119,58 @@ describeEachProvider("the search pipeline", (provider) => {
     const la = await leaderboard(one, a.id);
     expect(la).toHaveLength(5);
     expect(await leaderboard(two, b.id)).toEqual(la);
-  });
+  }, 300_000); // 2 x 5 cross-validated candidates: 6 models each
+
+  it.runIf(provider === "sqlite")("searches with every strategy a run can name, each proposing what it decides", async () => {
+    const ctx = await studio(1);
+    const rows = Array.from({ length: 120 }, (_, i) => `${(i * 37) % 101},${(i * 11) % 7},${(i * 37) % 101 > 50 ? "yes" : "no"}`);
+    const dataset = await uploadDataset(ctx, { fileName: "tiny.csv", body: Readable.from([["a,b,label", ...rows].join("\n")]) });
+    // the MLP's space with the data stages has far more grid points than the budget: refused before anything trains
+    await expect(createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 5, strategy: "grid" })).rejects.toThrow(
+      /A grid over this search space has at least [\d,]+ points \(5 per continuous range\), more than the budget of 5 trials: .*Choose random/,
+    );
+    await expect(createRun(ctx, { datasetId: dataset.id, label: "label", budgetMinutes: 5, strategy: "grid" })).rejects.toThrow(/more than a grid search can visit \(10,000\)/);
+    for (const strategy of STRATEGY_NAMES.filter((s) => s !== "random" && s !== "grid")) {
+      const created = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 5, seed: 1, strategy });
+      const run = await drive(ctx, created.id, 1);
+      expect(run, strategy).toMatchObject({ status: "completed", strategy });
+      const trials = await ctx.store.listTrials(run.id);
+      expect(trials.map((t) => t.status)).toEqual(["done", "done", "done", "done", "done"]);
+      // after the defaults, distinct proposals
+      expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(5);
+    }
+  }, 300_000);
+
+  it.runIf(provider === "sqlite")("schedules trials under Hyperband and ASHA: rungs, checkpoints, pruning", async () => {
+    const ctx = await studio(2);
+    const rows = Array.from({ length: 150 }, (_, i) => `${(i * 37) % 101},${(i * 11) % 7},${(i * 37) % 101 > 50 ? "yes" : "no"}`);
+    const dataset = await uploadDataset(ctx, { fileName: "tiny.csv", body: Readable.from([["a,b,label", ...rows].join("\n")]) });
+    // BOHB's pairing: TPE proposes, Hyperband decides how long each trains
+    const bohb = await drive(ctx, (await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 5, seed: 2, strategy: "tpe", scheduler: "hyperband" })).id, 2);
+    expect(bohb).toMatchObject({ status: "completed", scheduler: "hyperband" });
+    const trials = await ctx.store.listTrials(bohb.id);
+    // one bracket cut to 5 trials: all 5 train 3 epochs; the best goes on to 9, 27 and 81 from its checkpoints
+    expect(trials.map((t) => `${t.status}${t.status === "failed" ? `: ${t.reason}` : ""}`).sort()).toEqual(["done", "pruned", "pruned", "pruned", "pruned"]);
+    const full = trials.find((t) => t.status === "done")!;
+    expect(full).toMatchObject({ bracket: 0, rung: 3, id: bohb.bestTrialId });
+    expect(full.rungScores).toHaveLength(4);
+    expect(full.testScore).not.toBeNull();
+    expect(full.rungScores![0]).toBe(Math.max(...trials.map((t) => t.rungScores![0]))); // accuracy: the best of rung 0 went on
+    // its first fold's learning curve runs on across the rungs, one point per epoch
+    const curve = await ctx.store.listCurve(full.id);
+    expect(curve.map((p) => p.epoch)).toEqual(Array.from({ length: curve.length }, (_, i) => i + 1));
+    expect(curve.length).toBeGreaterThan(9);
+    for (const t of trials.filter((t) => t.status === "pruned")) {
+      // pruned trials keep their score after 3 epochs, and have no archive
+      expect(t).toMatchObject({ rung: 0, epochs: 3, valScore: t.rungScores![0], testScore: null, reason: expect.stringMatching(/pruned by Hyperband after 3 epochs: not in the best 1 of 5/) });
+    }
+
+    const asha = await drive(ctx, (await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 4, seed: 2, scheduler: "asha" })).id, 1);
+    expect(asha).toMatchObject({ status: "completed", scheduler: "asha" });
+    const ashaTrials = await ctx.store.listTrials(asha.id);
+    expect(ashaTrials.filter((t) => t.status === "done")).toHaveLength(1);
+    expect(ashaTrials.every((t) => t.status === "done" || t.status === "pruned")).toBe(true);
+  }, 300_000);
 
   it("retries a trial whose worker is killed, and resumes after the whole supervisor dies", async () => {
     const ctx = await studio(1, provider);
@@ -125,8 +191,8 @@ describeEachProvider("the search pipeline", (provider) => {
     await until(async () => (await ctx.store.getRun(created.id))?.status === "completed");
     await second.stop();
     const trials = await ctx.store.listTrials(created.id);
-    expect(trials).toHaveLength(3);
-    expect(trials.every((t) => t.status === "done")).toBe(true);
+    // a failed trial's reason says why, so it is part of what is compared
+    expect(trials.map((t) => (t.status === "done" ? "done" : `${t.status}: ${t.reason}`))).toEqual(["done", "done", "done"]);
     // the trial that was running when its worker was killed ran again
     expect(trials.filter((t) => t.attempts === 2).length).toBeGreaterThanOrEqual(1);
     for (const before of finishedBefore) {

@@ -6,6 +6,7 @@ import { replaySpace } from "../automl/space/recording-suggest";
 import type { Params } from "../automl/space/suggest";
 import type { TrialState } from "../automl/space/trial-record";
 import { MemoryTrialStore } from "../automl/store/memory-trial-store";
+import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
 import { Study } from "../automl/study";
 import { candidateSpace, defaultCandidate } from "./candidate-space";
@@ -32,6 +33,8 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     const outcome = studyOutcome(t);
     if (outcome) await store.saveResult(run.id, t.number, outcome);
   }
+  // a scheduler sets the batches: a Hyperband bracket is one batch; ASHA proposes without waiting
+  const batching = createScheduler(run.scheduler)?.batchStart;
   const study = new Study({
     studyId: run.id,
     strategy: createStrategy(run.strategy),
@@ -39,6 +42,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     seed: run.seed,
     store,
     batchSize: BATCH_SIZE,
+    ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
   });
   const proposal = await study.ask(number, space, number === 0 ? defaultCandidate(family, task) : undefined);
   return proposal && { family: SEARCHED_FAMILY, params: proposal.params };
@@ -50,7 +54,11 @@ function studyOutcome(t: TrialRow): { value: number | null; state: TrialState } 
     case "done":
       return t.valScore == null ? { value: null, state: "failed" } : { value: t.valScore, state: "complete" };
     case "stopped":
+    case "pruned":
       return { value: t.valScore, state: t.valScore == null ? "failed" : "pruned" };
+    case "paused":
+      // only an asynchronous scheduler lets a proposal see a paused trial: its score so far, at a lower fidelity
+      return t.valScore == null ? null : { value: t.valScore, state: "pruned" };
     case "failed":
     case "cancelled":
       return { value: null, state: "failed" };

@@ -28,4 +28,6 @@ export interface JobQueue {
   cancelRun(runId: string): Promise<void>;
   /** number of queued + claimed jobs of a run */
   pending(runId: string): Promise<number>;
+  /** the trials of a run that have a queued or claimed job */
+  trialsWithJobs(runId: string): Promise<Set<string>>;
 }

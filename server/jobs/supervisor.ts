@@ -2,12 +2,14 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StudioContext } from "../context";
+import type { TrialStatus } from "../db/store";
 import { Coordinator } from "./coordinator";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TICK_MS = 250;
 /** a trial whose worker died is tried once more before it is marked failed */
 const MAX_ATTEMPTS = 2;
+const STILL_RUNNING: TrialStatus[] = ["queued", "running"];
 
 export interface SupervisorOptions {
   log?: (msg: string) => void;
@@ -79,12 +81,14 @@ export class Supervisor {
     const failed = results.flatMap((r) => r.failed);
     for (const job of requeued) {
       if (!job.trialId) continue;
+      // a worker killed between finishing its trial and completing its job leaves a finished trial: it stays
+      // finished (the next worker to claim the job sees that and skips it)
+      if (!(await this.ctx.store.transitionTrial(job.trialId, STILL_RUNNING, { status: "queued", reason: "its worker died; retried" }))) continue;
       this.log(`trial ${job.trialId}: its worker stopped answering; trying again`);
-      await this.ctx.store.updateTrial(job.trialId, { status: "queued", reason: "its worker died; retried" });
     }
     for (const job of failed) {
       if (!job.trialId) continue;
-      await this.ctx.store.updateTrial(job.trialId, {
+      await this.ctx.store.transitionTrial(job.trialId, STILL_RUNNING, {
         status: "failed",
         reason: `its worker died ${MAX_ATTEMPTS} times (killed, or out of memory: the limit is ${this.ctx.config.workerMemoryMb} MB per worker)`,
         finishedAt: new Date(),

@@ -2,17 +2,19 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { StudioContext } from "../context";
 import type { RunRow, TrialRow } from "../db/store";
-import type { FitResult, Matrix } from "../models/family";
+import type { FittedModel, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
 import { allMetrics, score } from "../automl/estimation/metrics";
 import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive";
 import { packageVersions, type Manifest } from "../export/manifest";
-import type { SelectionState } from "../data/selection/select";
+import { scoreStdError } from "../automl/estimation/uncertainty";
 import { splitParams } from "./candidate-space";
+import { testMatrix } from "./candidate-data";
+import { createScheduler } from "../automl/schedulers";
+import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, type RungEstimate } from "./estimate-candidate";
 import { loadRunData, type RunData } from "./run-data";
-import { selectFeatures, type SelectedData } from "./select-features";
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
 export class LostClaimError extends Error {
@@ -31,9 +33,8 @@ export function runDeadline(run: RunRow): number {
 }
 
 /**
- * Full-fidelity estimation of one candidate: train on the training split with early stopping on the
- * validation split, score both splits, measure cost, and write the candidate's archive.
- * Throws on failure; the worker records the reason.
+ * Estimates one candidate (estimate-candidate.ts: its folds, then a refit on all non-test rows), scores the kept model
+ * on the test split, measures its cost, and writes its archive. Throws on failure; the worker records the reason.
  */
 export async function trainTrial(
   ctx: StudioContext,
@@ -49,84 +50,129 @@ export async function trainTrial(
     await ctx.store.updateTrial(trial.id, { status: "cancelled", reason: "run was cancelled before this trial started", finishedAt: new Date() });
     return;
   }
-  await ctx.store.clearCurve(trial.id);
+  const scheduler = createScheduler(run.scheduler);
+  const budget = scheduler && trial.bracket !== null && trial.rung !== null ? scheduler.budget(trial.bracket, trial.rung) : null;
+  // a promoted trial continues its learning curve and its training from the previous rung's checkpoint
+  const resume = budget && trial.rung! > 0 ? await ctx.blobs.get(keys.trialCheckpoint(run.id, trial.id, trial.rung! - 1)) : undefined;
+  if (!resume) await ctx.store.clearCurve(trial.id);
   await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null, attempts: job.attempt });
   const data = await loadRunData(ctx, run);
   const family = getFamily(trial.family);
   const params = splitParams(trial.params);
-  await onBeat();
-  const { selection, x } = selectFeatures(data, params.featureSelection, run.seed);
-  await onBeat(); // selection runs synchronously: say at once that this worker is alive
   const started = performance.now();
   let cancelled = false;
-  const fit = await family.fit(
-    { task: data.task, xTrain: x.train, yTrain: data.y.train, xVal: x.valid, yVal: data.y.valid },
-    params.family,
-    {
-      seed: trainingSeed(run, trial),
-      metric: run.metric,
-      deadline: runDeadline(run),
-      async onEpoch(report) {
+  const hooks: EstimateHooks = {
+    metric: run.metric,
+    deadline: runDeadline(run),
+    seedFor: (index) => (index === 0 ? trainingSeed(run, trial) : deriveSeed(run.seed, "train", trial.number, index < 0 ? "refit" : index)),
+    async onModel(model, index) {
+      // while running, the reason says which model is training
+      if (index !== 0) await ctx.store.updateTrial(trial.id, { reason: index < 0 ? `refitting on all ${model.train.length} non-test rows` : `cross-validating: ${model.name}` });
+      await onBeat();
+    },
+    async onEpoch(_model, index, report) {
+      // the first fold's curve is the one shown live; the other models only report that the worker is alive
+      if (index === 0) {
         await ctx.store.addCurvePoint(trial.id, report);
         await ctx.store.updateTrial(trial.id, { epochs: report.epoch });
-        await onBeat();
-        run = await mustGetRun(ctx, trial.runId);
-        cancelled = run.status === "cancelling" || run.status === "cancelled";
-        return cancelled ? "stop" : "continue";
-      },
+      }
+      await onBeat();
+      run = await mustGetRun(ctx, trial.runId);
+      cancelled = run.status === "cancelling" || run.status === "cancelled";
+      return cancelled ? "stop" : "continue";
     },
-  );
-  const trainSeconds = (performance.now() - started) / 1000;
+  };
+  if (budget && !budget.final) {
+    const rung = await estimateAtRung(data, family, params, run.seed, hooks, budget.epochs, resume);
+    await finishRung(ctx, run, trial, data, rung, { cancelled, trainSeconds: (performance.now() - started) / 1000 });
+    return;
+  }
+  const estimate = await estimateCandidate(data, family, params, run.seed, hooks, budget ? { maxEpochs: budget.epochs, resume } : undefined);
+  // a promoted trial's cost includes its earlier rungs
+  const trainSeconds = (resume ? (trial.trainSeconds ?? 0) : 0) + (performance.now() - started) / 1000;
   try {
-    const result = scoreCandidate(run, data, x, fit);
+    const test = testMatrix(data, estimate.stages);
+    const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number));
     const archiveKey = keys.trialArchive(run.id, trial.id);
-    await writeArchive(ctx, archiveKey, { run, trial, data, selection, fit, backend, ...result });
-    const { status, reason } = ending(fit, cancelled);
+    await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, ...result });
+    const { status, reason } = ending(estimate, cancelled);
     await ctx.store.updateTrial(trial.id, {
       status,
       reason,
-      valScore: result.valScore,
-      testScore: result.testScore,
-      valMetrics: result.valMetrics,
-      testMetrics: result.testMetrics,
-      epochs: fit.epochs,
-      bestEpoch: fit.bestEpoch,
-      paramCount: fit.model.paramCount(),
+      ...result.scores,
+      ...(budget && { rungScores: [...(trial.rungScores ?? []), result.scores.valScore] }),
+      epochs: estimate.epochs,
+      bestEpoch: estimate.bestEpoch,
+      paramCount: estimate.model.paramCount(),
       archiveBytes: await ctx.blobs.size(archiveKey),
       trainSeconds,
-      predictMsPer1k: measureLatency(fit, x.test),
+      predictMsPer1k: measureLatency(estimate.model, test.x),
       finishedAt: new Date(),
     });
   } finally {
-    fit.model.dispose();
+    estimate.model.dispose();
   }
 }
 
-function ending(fit: FitResult, cancelled: boolean): { status: "done" | "stopped"; reason: string } {
-  if (cancelled) return { status: "stopped", reason: `cancelled at epoch ${fit.epochs}; best epoch ${fit.bestEpoch} kept` };
-  if (fit.reason === "deadline") return { status: "stopped", reason: `budget ran out at epoch ${fit.epochs}; best epoch ${fit.bestEpoch} kept` };
-  return { status: "done", reason: `${fit.reason} at epoch ${fit.epochs} (best ${fit.bestEpoch})` };
+/**
+ * A rung below the last: the trial pauses with its first-fold score and a checkpoint for the scheduler to decide on.
+ * Cut by a cancel or the budget, it is pruned instead, keeping the score it reached.
+ */
+async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data: RunData, r: RungEstimate, cost: { cancelled: boolean; trainSeconds: number }) {
+  const valScore = score(run.metric, data.task, r.valY, r.valPred);
+  const cut = cost.cancelled ? "the run was cancelled" : r.reason === "deadline" ? "the budget ran out" : null;
+  // written before the trial says paused, so a promotion always finds it (the blob store writes atomically)
+  if (!cut) await ctx.blobs.put(keys.trialCheckpoint(run.id, trial.id, trial.rung!), r.checkpoint);
+  await ctx.store.updateTrial(trial.id, {
+    status: cut ? "pruned" : "paused",
+    reason: cut ? `${cut} at epoch ${r.epochs} of rung ${trial.rung}` : `rung ${trial.rung}: ${r.epochs} epochs (${r.reason === "paused" ? `best ${r.bestEpoch}` : `${r.reason} at ${r.bestEpoch}`}) on the first validation fold`,
+    valScore,
+    valMetrics: allMetrics(data.task, r.valY, r.valPred),
+    rungScores: [...(trial.rungScores ?? []), valScore],
+    epochs: r.epochs,
+    bestEpoch: r.bestEpoch,
+    trainSeconds: (trial.trainSeconds ?? 0) + cost.trainSeconds,
+    ...(cut && { finishedAt: new Date() }),
+  });
 }
 
-function scoreCandidate(run: RunRow, data: RunData, x: SelectedData["x"], fit: FitResult) {
-  const valPred = fit.model.predict(x.valid);
-  const testPred = fit.model.predict(x.test);
+function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; reason: string } {
+  const first = e.folds[0];
+  const validated =
+    first.name === "holdout"
+      ? `${first.reason} at epoch ${first.epochs} (best ${first.bestEpoch})`
+      : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
+  if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
+  if (e.interrupted === "deadline") return { status: "stopped", reason: `budget ran out: ${validated}; not refit` };
+  if (!e.refit) return { status: "stopped", reason: `${validated}; the budget ran out during the refit, so the validated model is kept` };
+  return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
+}
+
+function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number) {
+  const testPred = e.model.predict(test.x);
   return {
-    valPred,
-    valScore: score(run.metric, data.task, data.y.valid, valPred),
-    testScore: score(run.metric, data.task, data.y.test, testPred),
-    valMetrics: allMetrics(data.task, data.y.valid, valPred),
-    testMetrics: allMetrics(data.task, data.y.test, testPred),
+    scores: {
+      valScore: score(run.metric, data.task, e.valY, e.valPred),
+      testScore: score(run.metric, data.task, test.y, testPred),
+      valMetrics: allMetrics(data.task, e.valY, e.valPred),
+      testMetrics: allMetrics(data.task, test.y, testPred),
+      // undefined when too few resamples have a score (e.g. AUC on a handful of rows of one class)
+      valScoreSe: finiteOrNull(scoreStdError(run.metric, data.task, e.valY, e.valPred, seed)),
+      testScoreSe: finiteOrNull(scoreStdError(run.metric, data.task, test.y, testPred, seed)),
+    },
+    testRows: test.y.length,
   };
 }
 
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
 /** Prediction latency per 1,000 rows on this machine, on test rows (the median of three timings). */
-function measureLatency(fit: FitResult, x: Matrix): number {
+function measureLatency(model: FittedModel, x: Matrix): number {
   const rows = Math.min(1000, x.rows);
   const sample: Matrix = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
   const times = [0, 1, 2].map(() => {
     const t = performance.now();
-    fit.model.predict(sample);
+    model.predict(sample);
     return performance.now() - t;
   });
   return (times.sort((a, b) => a - b)[1] * 1000) / Math.max(rows, 1);
@@ -135,14 +181,16 @@ function measureLatency(fit: FitResult, x: Matrix): number {
 async function writeArchive(
   ctx: StudioContext,
   archiveKey: string,
-  c: { run: RunRow; trial: TrialRow; data: RunData; selection: SelectionState; fit: FitResult; backend: string; valPred: Float32Array; valScore: number; testScore: number; valMetrics: Record<string, number>; testMetrics: Record<string, number> },
+  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; scores: ReturnType<typeof scoreCandidate>["scores"]; testRows: number },
 ) {
   const dataset = await ctx.store.getDataset(c.run.datasetId);
   if (!dataset) throw new Error("the dataset of this run was deleted");
+  const { estimate: e, scores } = c;
   await ctx.blobs.remove(archiveKey);
   const dir = await ctx.blobs.localPath(archiveKey);
   await fs.mkdir(dir, { recursive: true });
-  await c.fit.model.save(path.join(dir, archiveFiles.model));
+  await e.model.save(path.join(dir, archiveFiles.model));
+  const selection = e.stages.selection;
   const manifest: Manifest = {
     format: "automl-studio-candidate/1",
     candidateId: c.trial.id,
@@ -155,26 +203,47 @@ async function writeArchive(
     trainingSeed: trainingSeed(c.run, c.trial),
     dataset: { name: dataset.name, sha256: dataset.sha256, rows: dataset.rowCount },
     columns: dataset.columns.map((col) => ({ name: col.name, type: col.type })),
-    features: { selection: c.selection.method, kept: c.selection.keptNames, of: c.selection.features.length },
+    features: { selection: selection.method, kept: selection.keptNames, of: selection.features.length },
     label: c.run.label,
     problemType: c.run.problemType,
     classes: c.data.task.classes,
     metric: c.run.metric,
-    validation: { score: c.valScore, metrics: c.valMetrics, rows: c.data.split.valid.length },
-    test: { score: c.testScore, metrics: c.testMetrics, rows: c.data.split.test.length },
-    fittedOn: "training split; early stopping on the validation split; the test split was never seen by the search",
-    epochs: c.fit.epochs,
-    bestEpoch: c.fit.bestEpoch,
+    validation: {
+      score: scores.valScore,
+      metrics: scores.valMetrics,
+      rows: e.valY.length,
+      stdError: scores.valScoreSe ?? undefined,
+      kind: c.data.split.folds ? "cv" : "holdout",
+      folds: c.data.split.folds?.length,
+      complete: e.complete,
+    },
+    test: { score: scores.testScore, metrics: scores.testMetrics, rows: c.testRows, stdError: scores.testScoreSe ?? undefined },
+    fittedOn: e.fittedOn,
+    refit: e.refit,
+    epochs: e.epochs,
+    bestEpoch: e.bestEpoch,
     backend: c.backend,
     versions: packageVersions(),
     createdAt: new Date().toISOString(),
   };
   await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
-  await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(c.data.preprocessing));
+  await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(e.stages.preprocessing));
   await fs.writeFile(path.join(dir, archiveFiles.split), JSON.stringify(c.data.split));
-  await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(c.selection));
-  // validation predictions (out-of-fold once cross-validation exists), for ensembles
-  await fs.writeFile(path.join(dir, "validation-predictions.bin"), Buffer.from(c.valPred.buffer, c.valPred.byteOffset, c.valPred.byteLength));
+  await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(selection));
+  // out-of-fold (or holdout) predictions for every validation row, in row order, for ensembles; only when complete
+  if (e.complete) {
+    const pred = inRowOrder(e.valPred, e.valRows);
+    await fs.writeFile(path.join(dir, "validation-predictions.bin"), Buffer.from(pred.buffer, pred.byteOffset, pred.byteLength));
+  }
+}
+
+/** predictions (row-major, one block per row) re-ordered by ascending row index */
+function inRowOrder(pred: Float32Array, rows: number[]): Float32Array {
+  const width = rows.length > 0 ? pred.length / rows.length : 0;
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a] - rows[b]);
+  const out = new Float32Array(pred.length);
+  order.forEach((from, to) => out.set(pred.subarray(from * width, (from + 1) * width), to * width));
+  return out;
 }
 
 async function mustGetRun(ctx: StudioContext, id: string): Promise<RunRow> {

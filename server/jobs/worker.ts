@@ -59,6 +59,8 @@ export class Worker {
     if (job.kind !== "trial" || !job.trialId) throw new Error(`unknown job kind ${job.kind}`);
     const trial = await this.ctx.store.getTrial(job.trialId);
     if (!trial) return; // its run was deleted
+    // a job taken back from a worker that died after finishing its trial: the trial's result stands
+    if (trial.status !== "queued" && trial.status !== "running") return;
     await this.ctx.store.updateRun(trial.runId, { backend: this.backend }).catch(() => {});
     this.log(`trial #${trial.number} of run ${trial.runId} (${trial.family})`);
     await trainTrial(this.ctx, trial, { backend: this.backend, attempt: job.attempts, onBeat: beat });

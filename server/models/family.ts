@@ -21,6 +21,8 @@ export interface FitInput {
   yTrain: Float32Array;
   xVal: Matrix;
   yVal: Float32Array;
+  /** one weight >= 0 per training row (e.g. class weights); absent = all 1. Training loss only: validation is unweighted */
+  sampleWeight?: Float32Array;
 }
 
 export interface EpochReport {
@@ -40,6 +42,19 @@ export interface FitContext {
   onEpoch(report: EpochReport): Promise<"continue" | "stop">;
   /** wall-clock instant (ms since epoch) at which training must end, keeping the best weights so far */
   deadline: number;
+  /**
+   * when set, train exactly this many epochs with no early stopping and keep the final weights (a refit with the
+   * epoch count found on validation); xVal may then have 0 rows, and reports carry valLoss NaN and valMetric null.
+   * onEpoch "stop" and the deadline still end training early. FitResult.bestEpoch is then the epochs trained.
+   */
+  epochs?: number;
+  /**
+   * a scheduler's rung: stop after this many epochs in total (counting the epochs of a resumed checkpoint) and return
+   * reason "paused" with a checkpoint; the returned model holds the best weights so far, for scoring
+   */
+  pauseAt?: number;
+  /** continue from FitResult.checkpoint of an earlier fit of the same family, params, data and seed, as if training had never paused */
+  resume?: Uint8Array;
 }
 
 export interface FitResult {
@@ -48,6 +63,8 @@ export interface FitResult {
   bestEpoch: number;
   /** why training ended: "early stopping", "max epochs", "deadline", "stopped" */
   reason: string;
+  /** set whenever ctx.pauseAt was: the whole training state, to continue from (see FitContext.resume) */
+  checkpoint?: Uint8Array;
 }
 
 export interface FittedModel {

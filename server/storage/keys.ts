@@ -8,4 +8,6 @@ export const keys = {
   runSplit: (runId: string) => `runs/${runId}/split.json`,
   /** a candidate's archive folder: manifest.json, preprocessing.json, model/ (family payload) */
   trialArchive: (runId: string, trialId: string) => `runs/${runId}/trials/${trialId}/archive`,
+  /** a scheduled trial's training state after `rung`, which its promotion continues from (one per rung, never overwritten) */
+  trialCheckpoint: (runId: string, trialId: string, rung: number) => `runs/${runId}/trials/${trialId}/checkpoint-rung-${rung}.bin`,
 };

@@ -77,7 +77,14 @@ export class LocalBlobStore implements BlobStore {
   async size(prefix: string): Promise<number> {
     const files = await this.list(prefix);
     let total = 0;
-    for (const f of files) total += (await fs.stat(this.resolve(f))).size;
+    for (const f of files) {
+      // a file removed meanwhile (a run being deleted) no longer counts
+      const stat = await fs.stat(this.resolve(f)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return null;
+        throw err;
+      });
+      total += stat?.size ?? 0;
+    }
     return total;
   }
 }

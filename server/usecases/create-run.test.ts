@@ -39,6 +39,24 @@ describe("create-run", () => {
     expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 0 }))).toMatchObject({ status: 400 });
     expect(await error(createRun(ctx, { datasetId: "missing", label: "label", maxTrials: 1 }))).toMatchObject({ status: 404 });
   });
+
+  it("records the validation the user asked for, and checks the group and time columns", async () => {
+    const run = await createRun(ctx, { datasetId, label: "label", maxTrials: 1, validation: "cv", groupColumn: "y" });
+    expect(run).toMatchObject({ validation: "cv", groupColumn: "y", timeColumn: null, validationPlan: null });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 1, timeColumn: "x" })).toMatchObject({ validation: "auto", timeColumn: "x" });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 1, strategy: "tpe" })).toMatchObject({ strategy: "tpe" });
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 1, strategy: "bayes" as "tpe" }))).toMatchObject({ status: 400 });
+    const cases: [object, RegExp][] = [
+      [{ groupColumn: "nope" }, /no column named "nope" .* group column/],
+      [{ timeColumn: "label" }, /label label can't also be the time column/],
+      [{ timeColumn: "const" }, /time column const is categorical; choose a column of dates or numbers/],
+      [{ timeColumn: "x", groupColumn: "y" }, /group column or a time column, not both/],
+      [{ timeColumn: "x", validation: "cv" }, /time-ordered split can't be cross-validated/],
+    ];
+    for (const [extra, message] of cases) {
+      expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 1, ...extra }))).toMatchObject({ status: 400, message: expect.stringMatching(message) });
+    }
+  });
 });
 
 describe("create-run with column type overrides", () => {

@@ -1,4 +1,4 @@
-import type { ColumnType } from "../contracts/dataset";
+import type { ColumnType, ProblemType } from "../contracts/dataset";
 import { CreateRunInput, type RunDto } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
@@ -8,10 +8,15 @@ import { mostLikelyDateFormat, parseDate, parseNumber } from "../data/values";
 import { defaultMetric, detectProblemType, metricsFor, validateLabel } from "../data/problem-type";
 import { loadTable } from "../data/table-store";
 import { families } from "../models/registry";
+import { gridSizeAtLeast } from "../automl/strategies/grid";
+import { candidateSpace } from "../jobs/candidate-space";
 import { keys } from "../storage/keys";
 import { toRunDto } from "./dto";
 import { NotFoundError } from "./errors";
 import { shortId } from "./ids";
+
+/** the largest grid a run may search, as the grid strategy's default */
+const GRID_MAX_POINTS = 10_000;
 
 /**
  * Validates a run request against the dataset (the label must be able to train the task) and records the run
@@ -30,26 +35,65 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
   const columnTypes = checkColumnTypes(table, types, input.label, input.columnTypes ?? {});
   const problemType = input.problemType ?? detectProblemType(table.columns[index], columnTypes?.[input.label] ?? types[index].type);
   validateLabel(table, input.label, problemType);
+  checkSplitColumns(table, types, columnTypes, input);
   const allowed = metricsFor(problemType);
   const metric = input.metric ?? defaultMetric(problemType);
   if (!allowed.includes(metric)) {
     throw new DataError(`The metric ${metric} does not apply to ${problemType} problems; choose one of ${allowed.join(", ")}.`);
   }
+  if (input.strategy === "grid") checkGridFits(problemType, input.maxTrials);
   const run = await ctx.store.createRun({
     id: shortId(),
     datasetId: dataset.id,
     label: input.label,
     problemType,
     metric,
-    strategy: "random",
-    scheduler: "none",
+    strategy: input.strategy ?? "random",
+    scheduler: input.scheduler ?? "none",
     seed: input.seed ?? 0,
     maxTrials: input.maxTrials ?? null,
     budgetSeconds: input.budgetMinutes !== undefined ? Math.max(1, Math.round(input.budgetMinutes * 60)) : null,
     spaceVersion: families.mlp.spaceVersion,
     columnTypes,
+    validation: input.validation ?? "auto",
+    groupColumn: input.groupColumn ?? null,
+    timeColumn: input.timeColumn ?? null,
   });
   return toRunDto(run, [], { workers: ctx.config.workers, datasetName: dataset.name });
+}
+
+/**
+ * A grid only makes sense when the run can visit all of it: past the budget it would vary just the first few
+ * hyperparameters (see grid.ts). Refused here, before anything trains, with what to do instead.
+ */
+function checkGridFits(problemType: ProblemType, maxTrials: number | undefined): void {
+  const budget = maxTrials ?? GRID_MAX_POINTS;
+  const points = gridSizeAtLeast(candidateSpace(families.mlp, { type: problemType, classes: [] }));
+  if (points > budget) {
+    throw new DataError(
+      `A grid over this search space has at least ${points.toLocaleString("en-US")} points (5 per continuous range), more than ${maxTrials === undefined ? `a grid search can visit (${GRID_MAX_POINTS.toLocaleString("en-US")})` : `the budget of ${maxTrials} trials`}: it would only vary the first few hyperparameters. Choose random, coarse-to-fine, TPE or GP instead.`,
+    );
+  }
+}
+
+/** The group and time columns must be columns other than the label; a time column must hold dates or numbers. */
+function checkSplitColumns(
+  table: Table,
+  types: InferredType[],
+  overrides: Record<string, ColumnType> | null,
+  input: { label: string; groupColumn?: string; timeColumn?: string },
+): void {
+  for (const [role, name] of [["group", input.groupColumn], ["time", input.timeColumn]] as const) {
+    if (!name) continue;
+    const index = table.columns.findIndex((c) => c.name === name);
+    if (index < 0) throw new DataError(`There is no column named "${name}" in the dataset to use as the ${role} column.`);
+    if (name === input.label) throw new DataError(`The label ${name} can't also be the ${role} column; choose another column.`);
+    const type = overrides?.[name] ?? types[index].type;
+    // numbers order themselves whatever their type (a unique epoch timestamp reads as an identifier)
+    if (role === "time" && type !== "datetime" && table.columns[index].kind !== "number") {
+      throw new DataError(`The time column ${name} is ${type}; choose a column of dates or numbers (or set its type to datetime).`);
+    }
+  }
 }
 
 /** the types a label can be given by hand: something a model can predict */

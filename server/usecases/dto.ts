@@ -1,7 +1,9 @@
 import type { DatasetDto } from "../contracts/dataset";
 import type { DatasetSummaryDto } from "../contracts/dataset-api";
 import { compareTrials, hasScore, isRunActive, metricDirection, type RunDto, type TrialDto } from "../contracts/run";
+import type { Metric } from "../contracts/dataset";
 import type { DatasetRow, RunRow, TrialRow } from "../db/store";
+import { validationOverfit } from "../automl/estimation/uncertainty";
 
 /** Store rows to the API's DTOs (dates as ISO strings, derived fields computed once here). */
 
@@ -37,6 +39,8 @@ export function toTrialDto(row: TrialRow, now = Date.now()): TrialDto {
     testScore: finite(row.testScore),
     valMetrics: row.valMetrics,
     testMetrics: row.testMetrics,
+    valScoreSe: finite(row.valScoreSe),
+    testScoreSe: finite(row.testScoreSe),
     epochs: row.epochs,
     bestEpoch: row.bestEpoch,
     paramCount: row.paramCount,
@@ -46,6 +50,9 @@ export function toTrialDto(row: TrialRow, now = Date.now()): TrialDto {
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     updatedAt: row.updatedAt.toISOString(),
+    bracket: row.bracket,
+    rung: row.rung,
+    rungScores: row.rungScores,
   };
 }
 
@@ -112,5 +119,27 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     elapsedSeconds: elapsedSeconds(run, now),
     estimatedSecondsLeft: estimateSecondsLeft(run, trials, opts.workers, now),
     columnTypes: run.columnTypes,
+    validation: run.validation,
+    groupColumn: run.groupColumn,
+    timeColumn: run.timeColumn,
+    validationPlan: run.validationPlan,
+    overfitWarning: best && !isRunActive(run.status) ? overfitWarning(run.metric, best) : null,
   };
+}
+
+/**
+ * Says so when the best candidate's validation score beats its test score by more than two standard errors of their
+ * difference: picking the best of many candidates on one validation split rewards luck on that split.
+ */
+export function overfitWarning(metric: Metric, best: TrialDto): string | null {
+  const { valScore, testScore, valScoreSe, testScoreSe } = best;
+  if (valScore === null || testScore === null || valScoreSe === null || testScoreSe === null) return null;
+  const verdict = validationOverfit({ metric, val: valScore, valSe: valScoreSe, test: testScore, testSe: testScoreSe });
+  if (!verdict.overfit) return null;
+  const f = (v: number) => v.toFixed(4);
+  return (
+    `The best candidate scores ${metric} ${f(valScore)} ± ${f(valScoreSe)} on validation but ${f(testScore)} ± ${f(testScoreSe)} on the test split, ` +
+    `a gap of ${f(verdict.gap)} (more than the ${f(verdict.threshold)} chance explains): the search may have overfit the validation data. ` +
+    "Trust the test score; cross-validation (for small data) or more rows make the validation score steadier."
+  );
 }

@@ -26,6 +26,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
     "parameters",
     "train_seconds",
     "predict_ms_per_1k_rows",
+    `validation_${run.metric}_std_error`,
+    `test_${run.metric}_std_error`,
     ...paramNames.map((p) => `hp_${p}`),
   ];
   const rows = trials.map((t, i) =>
@@ -43,6 +45,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
         t.paramCount,
         t.durationSeconds,
         t.predictMsPer1k,
+        t.valScoreSe,
+        t.testScoreSe,
         ...paramNames.map((p) => cell(t.params[p])),
     ].map(cell),
   );

@@ -3,6 +3,7 @@ import { isAuthorized, unauthorized } from "@/server/usecases/access-token";
 import { respond } from "@/server/usecases/errors";
 import { listDatasets } from "@/server/usecases/list-datasets";
 import { uploadDataset } from "@/server/usecases/upload-dataset";
+import { trackUpload } from "@/server/usecases/upload-progress";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +14,10 @@ export function GET(request: Request) {
   return respond(async () => Response.json(await listDatasets(await getContext())));
 }
 
-/** The raw file is the body (streamed to disk, never read whole); its name is in `x-file-name`, URI-encoded. */
+/**
+ * The raw file is the body (streamed to disk, never read whole); its name is in `x-file-name`, URI-encoded.
+ * An optional `x-upload-id` lets the browser follow the parsing at GET /api/uploads/:id while this request is open.
+ */
 export async function POST(request: Request) {
   if (!isAuthorized(request.headers)) return unauthorized();
   return respond(async () => {
@@ -22,6 +26,7 @@ export async function POST(request: Request) {
       fileName: request.headers.get("x-file-name"),
       body: request.body,
       declaredBytes: length ? Number(length) : null,
+      progress: trackUpload(request.headers.get("x-upload-id")),
     });
     return Response.json(dataset, { status: 201 });
   });

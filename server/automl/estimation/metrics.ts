@@ -166,9 +166,14 @@ function balancedAccuracy(y: Float32Array, cls: Int32Array, k: number): number {
     support[y[i]]++;
     if (cls[i] === y[i]) hits[y[i]]++;
   }
+  return meanRecall(support, hits);
+}
+
+/** The mean of hits / support over the classes with support (balanced accuracy from per-class tallies). */
+export function meanRecall(support: Float64Array, hits: Float64Array): number {
   let sum = 0;
   let present = 0;
-  for (let c = 0; c < k; c++) {
+  for (let c = 0; c < support.length; c++) {
     if (support[c] > 0) {
       sum += hits[c] / support[c];
       present++;

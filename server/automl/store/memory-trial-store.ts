@@ -39,6 +39,11 @@ export class MemoryTrialStore implements TrialStore {
       .map((e) => toFinished(e.proposal, e.result as TrialResult));
   }
 
+  async proposals(studyId: string): Promise<ProposedTrial[]> {
+    const trials = [...(this.studies.get(studyId)?.values() ?? [])];
+    return trials.map((e) => structuredClone(e.proposal)).sort((a, b) => a.number - b.number);
+  }
+
   private study(studyId: string): Map<number, Entry> {
     let trials = this.studies.get(studyId);
     if (!trials) this.studies.set(studyId, (trials = new Map()));

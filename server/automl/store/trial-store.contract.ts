@@ -90,6 +90,18 @@ export function trialStoreContract(name: string, makeStore: () => TrialStore | P
       await expect(store.saveResult("s1", 5, { value: 2, state: "complete" })).rejects.toThrow(/already finished/);
     });
 
+    it("lists every proposal, running or finished, ordered by number", async () => {
+      const store = await makeStore();
+      for (const n of [2, 0, 1]) await store.saveProposal("s1", proposal(n));
+      await store.saveProposal("s2", proposal(0, 64));
+      await store.saveResult("s1", 1, { value: 1, state: "complete" });
+      expect(await store.proposals("s1")).toEqual([proposal(0), proposal(1), proposal(2)]);
+      expect(await store.proposals("s3")).toEqual([]);
+      const [first] = await store.proposals("s1");
+      first.params.units = 999;
+      expect((await store.proposals("s1"))[0].params.units).toBe(32);
+    });
+
     it("returns copies that callers may mutate freely", async () => {
       const store = await makeStore();
       const p = proposal(0);

@@ -24,4 +24,9 @@ export interface TrialStore {
   saveResult(studyId: string, number: number, result: TrialResult): Promise<FinishedTrial>;
   /** Every finished trial (complete, pruned or failed) of the study, ordered by number; copies. */
   finishedTrials(studyId: string): Promise<FinishedTrial[]>;
+  /**
+   * Every proposal of the study, running or finished, ordered by number; copies. The study reads the
+   * earlier proposals of a trial's own batch from it (the pending trials a strategy may avoid repeating).
+   */
+  proposals(studyId: string): Promise<ProposedTrial[]>;
 }

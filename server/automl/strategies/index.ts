@@ -1,15 +1,27 @@
 /**
- * The strategy registry: a run names its strategy ("random", later "grid", "tpe", "gp", "evolution"...)
+ * The strategy registry: a run names its strategy ("random", "grid", "coarse_to_fine", "tpe", "gp", "evolution", "rl")
  * and the study gets an instance. Add a strategy by adding one line to `FACTORIES`.
  */
 import { ZodError } from "zod";
+import { createCoarseToFineStrategy } from "./coarse-to-fine";
+import { createEvolutionStrategy } from "./evolution";
+import { createGpStrategy } from "./gp";
+import { createGridStrategy } from "./grid";
 import { createRandomStrategy } from "./random";
+import { createRlControllerStrategy } from "./rl-controller";
+import { createTpeStrategy } from "./tpe";
 import type { Strategy, StrategyFactory } from "./strategy";
 
 export type { FinishedTrial, SampleContext, Strategy, StrategyFactory } from "./strategy";
 
 const FACTORIES: Record<string, StrategyFactory> = {
   random: createRandomStrategy,
+  grid: createGridStrategy,
+  coarse_to_fine: createCoarseToFineStrategy,
+  tpe: createTpeStrategy,
+  gp: createGpStrategy,
+  evolution: createEvolutionStrategy,
+  rl: createRlControllerStrategy,
 };
 
 /** the registered strategy names, sorted */

@@ -23,6 +23,18 @@ export interface SampleContext {
   readonly rng: Rng;
   /** whether greater values are better: read `FinishedTrial.value` with it */
   readonly direction: Direction;
+  /**
+   * the earlier proposals of this trial's own batch (numbers batchStart..trialNumber-1), ordered by
+   * number: already handed out but without a visible result, so a model-based strategy can steer away
+   * from them (e.g. a constant liar). Absent when the caller knows of none.
+   */
+  readonly pending?: readonly PendingTrial[];
+}
+
+export interface PendingTrial {
+  readonly number: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly distributions: Readonly<Record<string, Distribution>>;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

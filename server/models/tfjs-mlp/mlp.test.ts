@@ -11,6 +11,7 @@ import { initBackend } from "../backend";
 import { getFamily } from "../registry";
 import { mlpFamily } from "./index";
 import { Rng } from "./rng";
+import { sampleWeights } from "../../data/class-weights";
 
 const binary: Task = { type: "binary", classes: ["neg", "pos"] };
 const multiclass: Task = { type: "multiclass", classes: ["a", "b", "c"] };
@@ -66,7 +67,7 @@ const base: Params = {
   batch_size: 64, weight_decay: 1e-5, batch_norm: false, patience: 8, max_epochs: 40,
 };
 
-function ctx(metric: Metric, seed = 42, extra: { deadline?: number; onEpoch?: (r: EpochReport) => "continue" | "stop" } = {}) {
+function ctx(metric: Metric, seed = 42, extra: { deadline?: number; epochs?: number; onEpoch?: (r: EpochReport) => "continue" | "stop" } = {}) {
   const reports: EpochReport[] = [];
   return {
     reports,
@@ -74,6 +75,7 @@ function ctx(metric: Metric, seed = 42, extra: { deadline?: number; onEpoch?: (r
       seed,
       metric,
       deadline: extra.deadline ?? Infinity,
+      epochs: extra.epochs,
       async onEpoch(r: EpochReport) {
         reports.push(r);
         return extra.onEpoch?.(r) ?? "continue";
@@ -144,6 +146,103 @@ describe("learning", () => {
   });
 });
 
+describe("sample weights", () => {
+  // ~10% positives, heavily overlapping: unweighted, the model rarely predicts the positive class at 0.5
+  const imbalanced = () => split(binary, dataset(3000, 6, 4, (x, rng) => (x[0] + 0.5 * x[1] + normal(rng) > 2 ? 1 : 0)), 2400);
+
+  it("balanced class weights raise validation balanced accuracy over unweighted training (same seed)", async () => {
+    const input = imbalanced();
+    const positives = input.yTrain.reduce((a, b) => a + b, 0) / input.yTrain.length;
+    expect(positives).toBeGreaterThan(0.05);
+    expect(positives).toBeLessThan(0.2);
+    const params = { ...base, max_epochs: 15 };
+    const balancedAccuracy = async (fitInput: FitInput) => {
+      const fit = await mlpFamily.fit(fitInput, params, ctx("auc", 5).ctx);
+      try {
+        return score("balanced_accuracy", binary, input.yVal, fit.model.predict(input.xVal));
+      } finally {
+        fit.model.dispose();
+      }
+    };
+    const plain = await balancedAccuracy(input);
+    const weighted = await balancedAccuracy({ ...input, sampleWeight: sampleWeights(input.yTrain, binary, "balanced") });
+    // measured: 0.62 unweighted, 0.83 weighted
+    expect(weighted).toBeGreaterThan(plain + 0.1);
+  });
+
+  it("all-ones weights train exactly as no weights", async () => {
+    const input = multiclassData();
+    const params = { ...base, max_epochs: 2 };
+    const a = await mlpFamily.fit(input, params, ctx("accuracy", 3).ctx);
+    const b = await mlpFamily.fit({ ...input, sampleWeight: new Float32Array(input.xTrain.rows).fill(1) }, params, ctx("accuracy", 3).ctx);
+    try {
+      expect(maxAbsDiff(a.model.predict(input.xVal), b.model.predict(input.xVal))).toBeLessThan(1e-5);
+    } finally {
+      a.model.dispose();
+      b.model.dispose();
+    }
+  });
+
+  it("rejects weights that do not match the rows, are negative or sum to 0", async () => {
+    const input = binaryData();
+    await expect(mlpFamily.fit({ ...input, sampleWeight: new Float32Array(3).fill(1) }, base, ctx("auc").ctx)).rejects.toThrow(/3 sample weights for 2400/);
+    const w = new Float32Array(input.xTrain.rows).fill(1);
+    w[7] = -1;
+    await expect(mlpFamily.fit({ ...input, sampleWeight: w }, base, ctx("auc").ctx)).rejects.toThrow(/row 7/);
+    await expect(mlpFamily.fit({ ...input, sampleWeight: w.fill(0) }, base, ctx("auc").ctx)).rejects.toThrow(/sum to 0/);
+  });
+});
+
+describe("fixed-epoch refit", () => {
+  it("trains exactly N epochs on all rows with an empty validation set, reporting every epoch", async () => {
+    const d = binaryData();
+    const input: FitInput = { ...d, xVal: { rows: 0, cols: d.xTrain.cols, data: new Float32Array(0) }, yVal: new Float32Array(0) };
+    // patience 1 would stop a normal fit within a few epochs; max_epochs is ignored too
+    const { reports, ctx: c } = ctx("auc", 2, { epochs: 6 });
+    const fit = await mlpFamily.fit(input, { ...base, patience: 1, max_epochs: 3 }, c);
+    try {
+      expect(fit).toMatchObject({ epochs: 6, bestEpoch: 6, reason: "max epochs" });
+      expect(reports.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+      for (const r of reports) {
+        expect(r.valLoss).toBeNaN();
+        expect(r.valMetric).toBeNull();
+        expect(Number.isFinite(r.trainLoss)).toBe(true);
+      }
+      expect(score("auc", binary, d.yVal, fit.model.predict(d.xVal))).toBeGreaterThan(0.9);
+    } finally {
+      fit.model.dispose();
+    }
+  });
+
+  it("keeps the final weights, not the best validation epoch's", async () => {
+    // labels independent of the features: validation loss is best early and worsens as the network memorises
+    const input = split(binary, dataset(1200, 4, 9, (_x, rng) => (rng.next() < 0.5 ? 1 : 0)), 900);
+    const { reports, ctx: c } = ctx("logloss", 1, { epochs: 12 });
+    const fit = await mlpFamily.fit(input, base, c);
+    try {
+      const valLoss = reports.map((r) => r.valLoss);
+      expect(Math.min(...valLoss)).toBeLessThan(valLoss[11] - 1e-4);
+      expect(score("logloss", binary, input.yVal, fit.model.predict(input.xVal))).toBeCloseTo(valLoss[11], 5);
+    } finally {
+      fit.model.dispose();
+    }
+  });
+
+  it("still ends at the deadline", async () => {
+    const started = Date.now();
+    const { reports, ctx: c } = ctx("auc", 1, { epochs: 10_000, deadline: started + 500 });
+    const fit = await mlpFamily.fit(binaryData(), base, c);
+    fit.model.dispose();
+    expect(fit.reason).toBe("deadline");
+    expect(fit.bestEpoch).toBe(fit.epochs);
+    expect(reports).toHaveLength(fit.epochs);
+  });
+
+  it("rejects an epoch count that is not a positive integer", async () => {
+    await expect(mlpFamily.fit(binaryData(), base, ctx("auc", 1, { epochs: 0 }).ctx)).rejects.toThrow(/positive integer/);
+  });
+});
+
 describe("determinism and persistence", () => {
   const params = { ...base, activation: "selu", dropout: 0.2, batch_norm: true, max_epochs: 4 };
 
@@ -194,13 +293,15 @@ describe("determinism and persistence", () => {
   });
 });
 
-it("leaves no tensors behind once the model is disposed", async () => {
+it("leaves no tensors behind once the model is disposed (with and without sample weights)", async () => {
   const input = multiclassData();
-  const before = tf.memory().numTensors;
-  const fit = await mlpFamily.fit(input, { ...base, batch_norm: true, dropout: 0.3, max_epochs: 2 }, ctx("accuracy").ctx);
-  fit.model.predict(input.xVal);
-  fit.model.dispose();
-  expect(tf.memory().numTensors).toBe(before);
+  for (const sampleWeight of [undefined, sampleWeights(input.yTrain, multiclass, "balanced")]) {
+    const before = tf.memory().numTensors;
+    const fit = await mlpFamily.fit({ ...input, sampleWeight }, { ...base, batch_norm: true, dropout: 0.3, max_epochs: 2 }, ctx("accuracy").ctx);
+    fit.model.predict(input.xVal);
+    fit.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }
 });
 
 describe("stopping", () => {

@@ -11,6 +11,16 @@ export class Rng {
     this.source = createRng(seed);
   }
 
+  /** the generator's state, for a checkpoint */
+  state(): Uint32Array {
+    return this.source.state();
+  }
+
+  /** continues from a state() */
+  restore(state: Uint32Array): void {
+    this.source.restore(state);
+  }
+
   /** uniform in [0, 1) with 32 bits: plenty for shuffles and masks, and half the cost of a 53-bit draw */
   next(): number {
     return this.source.uint32() / 4294967296;

@@ -19,12 +19,23 @@ export interface Batch {
   target: tf.Tensor2D;
   /** inverted-dropout masks per hidden layer ([B, units]), or null without dropout */
   masks: (tf.Tensor2D | null)[];
+  /** per-row sample weights; absent = all 1 (and no extra ops, so unweighted training pays nothing) */
+  weight?: BatchWeight;
+}
+
+export interface BatchWeight {
+  values: tf.Tensor2D; // [B,1]
+  /** sum of the values, computed on the JS side so the step needs no device sync to normalise */
+  sum: number;
 }
 
 export interface StepResult {
-  /** sum of the per-row losses of the batch (cross-entropy or squared error) */
+  /** sum of the per-row losses of the batch (cross-entropy or squared error), each times its weight if weighted */
   lossSum: tf.Scalar;
-  /** gradient of the mean loss w.r.t. the flat parameters (paramSlots order) */
+  /**
+   * gradient of the mean loss w.r.t. the flat parameters (paramSlots order); weighted: of sum(w*loss)/sum(w),
+   * so the gradient's scale does not depend on the weights' scale (Adam's step size stays comparable)
+   */
   grad: tf.Tensor1D;
   /** updated batch-norm moving statistics ([] without batch norm) */
   stats: tf.Tensor1D[][];
@@ -94,7 +105,10 @@ function colSum(ones: tf.Tensor2D, t: tf.Tensor): tf.Tensor1D {
   return tf.matMul(ones, t as tf.Tensor2D).reshape([t.shape[1]!]);
 }
 
-/** Forward and backward pass for one batch. Call inside tf.tidy. */
+/**
+ * Forward and backward pass for one batch. Call inside tf.tidy. Sample weights change the loss only: batch-norm
+ * statistics stay the batch's plain moments, as at prediction time.
+ */
 export function forwardBackward(net: NetSpec, slots: ParamSlot[], theta: tf.Tensor1D, stats: tf.Tensor1D[][], batch: Batch): StepResult {
   const B = batch.x.shape[0];
   const ones = tf.ones([1, B]) as tf.Tensor2D;
@@ -149,21 +163,26 @@ export function forwardBackward(net: NetSpec, slots: ParamSlot[], theta: tf.Tens
   });
   const z = tf.fused.matMul({ a: h, b: Wout, bias: bout }) as tf.Tensor2D;
 
-  // loss (summed over rows) and its gradient w.r.t. the logits (of the mean over rows)
+  // loss (summed over rows, weighted if the batch is) and its gradient w.r.t. the logits (of the (weighted) mean)
+  const w = batch.weight;
+  // per-row factor of dz: w_i / sum(w), a [B,1] column broadcast over the outputs; 1/B without weights
+  const rowScale = (factor: number) => (w ? tf.mul(w.values, factor / w.sum) : factor / B);
+  const weightedSum = (perRow: tf.Tensor) => tf.sum(w ? tf.mul(perRow, w.values) : perRow) as tf.Scalar;
   let lossSum: tf.Scalar;
   let dz: tf.Tensor2D;
   if (net.head === "sigmoid") {
     const negM = tf.mul(z, batch.target); // -(2y-1) z
-    lossSum = tf.sum(tf.softplus(negM));
-    dz = tf.mul(tf.sigmoid(negM), tf.mul(batch.target, 1 / B));
+    lossSum = weightedSum(tf.softplus(negM));
+    dz = tf.mul(tf.sigmoid(negM), tf.mul(batch.target, rowScale(1)));
   } else if (net.head === "softmax") {
     const p = tf.softmax(z);
-    lossSum = tf.neg(tf.sum(tf.log(tf.clipByValue(tf.sum(tf.mul(p, batch.target), 1), 1e-30, 1))));
-    dz = tf.mul(tf.sub(p, batch.target), 1 / B);
+    const picked = tf.sum(tf.mul(p, batch.target), 1, true) as tf.Tensor2D; // [B,1]: the true class's probability
+    lossSum = tf.neg(weightedSum(tf.log(tf.clipByValue(picked, 1e-30, 1))));
+    dz = tf.mul(tf.sub(p, batch.target), rowScale(1));
   } else {
     const r = tf.sub(z, batch.target);
-    lossSum = tf.sum(tf.square(r));
-    dz = tf.mul(r, 2 / B);
+    lossSum = weightedSum(tf.square(r));
+    dz = tf.mul(r, rowScale(2));
   }
 
   // backward
@@ -216,6 +235,37 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
+/** What a StepRunner's next steps depend on, read back from the device (a checkpoint's view of it). */
+export interface RunnerState {
+  theta: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  /** Adam's step count (its bias correction) */
+  t: number;
+  /** batch-norm moving statistics, flat: see flattenStats */
+  stats: Float32Array;
+}
+
+/** Batch-norm statistics as one flat array: per hidden layer its moving mean, then its moving variance. */
+export function flattenStats(stats: tf.Tensor1D[][]): Float32Array {
+  const parts = stats.flat().map((s) => s.dataSync<"float32">());
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** The inverse of flattenStats for a network's hidden widths (none without batch norm). */
+export function unflattenStats(net: NetSpec, flat: Float32Array): tf.Tensor1D[][] {
+  if (!net.batchNorm) return [];
+  let offset = 0;
+  const take = (n: number) => tf.tensor1d(flat.subarray(offset, (offset += n)));
+  return net.units.map((u) => [take(u), take(u)]);
+}
+
 /** Training state on the device: parameters, Adam moments, BN statistics and the epoch's loss sum. */
 export class StepRunner {
   theta: tf.Tensor1D;
@@ -252,7 +302,9 @@ export class StepRunner {
     }
   }
 
+  /** One Adam step; a batch whose weights sum to 0 carries no information and is skipped. */
   step(batch: Batch): void {
+    if (batch.weight && !(batch.weight.sum > 0)) return;
     this.t++;
     const { beta1, beta2, epsilon } = this;
     const lrT = (this.opts.learningRate * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
@@ -273,7 +325,23 @@ export class StepRunner {
     tf.dispose(old);
   }
 
-  /** The loss summed since the last call (one device sync). */
+  /** The state for a checkpoint (a few device syncs: call between epochs, never per step). */
+  readState(): RunnerState {
+    const read = (x: tf.Tensor1D) => x.dataSync<"float32">().slice();
+    return { theta: read(this.theta), m: read(this.m), v: read(this.v), t: this.t, stats: flattenStats(this.stats) };
+  }
+
+  /** Continues from a checkpoint's state, of a runner built for the same network. */
+  restoreState(state: RunnerState): void {
+    tf.dispose([this.theta, this.m, this.v, ...this.stats.flat()]);
+    this.theta = tf.tensor1d(state.theta);
+    this.m = tf.tensor1d(state.m);
+    this.v = tf.tensor1d(state.v);
+    this.t = state.t;
+    this.stats = unflattenStats(this.net, state.stats);
+  }
+
+  /** The (weighted) loss summed since the last call (one device sync). */
   takeLossSum(): number {
     const value = this.lossSum.dataSync()[0];
     this.lossSum.dispose();

@@ -1,0 +1,69 @@
+"use client";
+
+import type { RunInsightDto } from "@/server/contracts/insight";
+import { OptimizationHistory } from "../charts/optimization-history";
+import { ParallelCoordinates } from "../charts/parallel-coordinates";
+import { ParamImportance } from "../charts/param-importance";
+import { useRunInsight } from "../queries/get-run-insight";
+import { ErrorMessage } from "../ui/error-message";
+
+/** What the finished trials say about the search: its progress, where the good trials lie, which settings matter. */
+export function RunInsight({ runId, active, metricLabel }: { runId: string; active: boolean; metricLabel: string }) {
+  const { data, error, isPending } = useRunInsight(runId, active);
+  return (
+    <section className="card insight" data-testid="run-insight">
+      <h2>Search insight</h2>
+      <ErrorMessage error={error} />
+      {isPending ? <p className="muted">Loading the insight…</p> : null}
+      {data && data.finishedTrials === 0 ? <p className="muted">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
+      {data && data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
+    </section>
+  );
+}
+
+function InsightCharts({ insight, metricLabel }: { insight: RunInsightDto; metricLabel: string }) {
+  const { history, parallel, importance } = insight;
+  return (
+    <>
+      <div className="insight-part" data-testid="optimization-history">
+        <h3>Optimisation history</h3>
+        <p className="muted small">
+          Each finished trial&apos;s validation {metricLabel} and the best so far.
+          {history.points.length < history.total ? ` Showing ${history.points.length.toLocaleString()} of ${history.total.toLocaleString()} trials: every improvement of the best and an even sample of the others.` : null}
+        </p>
+        <OptimizationHistory points={history.points} metricLabel={metricLabel} />
+      </div>
+
+      <div className="insight-part">
+        <h3>Hyperparameter importance</h3>
+        <p className="muted small">
+          fANOVA on a random-forest surrogate of the finished trials: each hyperparameter&apos;s share of the variation in validation {metricLabel} it explains on its own; needs at least{" "}
+          {importance.minTrials} finished trials.
+          {importance.trialsUsed > 0 && importance.trialsUsed < insight.finishedTrials ? ` Fitted on an even sample of ${importance.trialsUsed.toLocaleString()} of them.` : null}
+        </p>
+        {importance.params === null ? (
+          <p className="muted" data-testid="importance-pending">
+            {insight.finishedTrials} of {importance.minTrials} trials finished so far.
+          </p>
+        ) : importance.params.length === 0 ? (
+          <p className="muted">Every trial used the same hyperparameters.</p>
+        ) : (
+          <ParamImportance params={importance.params} />
+        )}
+      </div>
+
+      {parallel.axes.length > 0 ? (
+        <div className="insight-part">
+          <h3>Parallel coordinates</h3>
+          <p className="muted small">
+            One line per trial across its hyperparameters to its validation {metricLabel}; darker lines are better.
+            {parallel.lines.length < parallel.total
+              ? ` Showing ${parallel.lines.length.toLocaleString()} of ${parallel.total.toLocaleString()} trials: the best ${parallel.bestKept} and an even sample of the others.`
+              : null}
+          </p>
+          <ParallelCoordinates data={parallel} direction={insight.direction} metricLabel={metricLabel} />
+        </div>
+      ) : null}
+    </>
+  );
+}

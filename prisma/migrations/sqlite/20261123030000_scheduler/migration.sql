@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Trial" ADD COLUMN "bracket" INTEGER;
+ALTER TABLE "Trial" ADD COLUMN "rung" INTEGER;
+ALTER TABLE "Trial" ADD COLUMN "rungScores" JSONB;

@@ -1,0 +1,207 @@
+import { sampleWeights } from "../data/class-weights";
+import type { EpochReport, FitContext, FitResult, FittedModel, ModelFamily } from "../models/family";
+import type { Params } from "../automl/space/suggest";
+import type { Metric } from "../contracts/dataset";
+import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData, type FoldRows } from "./candidate-data";
+import type { RunData } from "./run-data";
+
+export interface EstimateHooks {
+  metric: Metric;
+  deadline: number;
+  /** the training seed of each model: by fold index, -1 for the refit */
+  seedFor(index: number): number;
+  /** after every epoch of every model; "stop" ends the search for this candidate (a cancel) */
+  onEpoch(model: FoldRows, index: number, report: EpochReport): Promise<"continue" | "stop">;
+  /** before each model and after its data stages are fitted (synchronous work that can take a while); index -1: the refit */
+  onModel(model: FoldRows, index: number): Promise<void>;
+}
+
+export interface Estimate {
+  /** the model to keep, and the data stages it was fitted with */
+  model: FittedModel;
+  stages: FoldData;
+  /** the validation predictions of every fold (row-major), in fold order, and their labels */
+  valPred: Float32Array;
+  valY: Float32Array;
+  /** the validation rows in the order of valPred */
+  valRows: number[];
+  /** every validation row was scored (false when the budget or a cancel cut the folds short) */
+  complete: boolean;
+  /** what the kept model was fitted on, for the manifest and the leaderboard */
+  fittedOn: string;
+  refit: { rows: number; epochs: number } | null;
+  /** the epochs trained by the kept model, and the epoch count validation chose */
+  epochs: number;
+  bestEpoch: number;
+  /** why the folds ended, fold by fold */
+  folds: { name: string; epochs: number; bestEpoch: number; reason: string }[];
+  interrupted: "stopped" | "deadline" | null;
+}
+
+/**
+ * Performance estimation at full fidelity: the candidate is trained on each validation fold (one holdout split, or
+ * every cross-validation fold) with early stopping, scored on the rows it did not train on, and then refit on all
+ * non-test rows for the epoch count the folds found (their mean under cross-validation), as H2O and AutoGluon's
+ * refit_full do: more rows make a better final model, and the validation score was already earned by the folds.
+ * When the budget or a cancel ends training early, the folds trained so far give the score and the first fold's model
+ * is kept.
+ */
+export async function estimateCandidate(
+  data: RunData,
+  family: ModelFamily,
+  params: CandidateParams,
+  runSeed: number,
+  hooks: EstimateHooks,
+  fidelity?: Fidelity,
+): Promise<Estimate> {
+  const folds = validationFolds(data);
+  const preds: Float32Array[] = [];
+  const ys: Float32Array[] = [];
+  const rows: number[] = [];
+  const summaries: Estimate["folds"] = [];
+  let first: { fit: FitResult; stages: FoldData } | null = null;
+  let interrupted: Estimate["interrupted"] = null;
+  try {
+    for (const [index, fold] of folds.entries()) {
+      await hooks.onModel(fold, index);
+      const stages = prepareFold(data, fold, params.stages, runSeed);
+      await hooks.onModel(fold, index);
+      const fit = await fitOne(data, family, params, stages, hooks, fold, index, fidelity && { pauseAt: fidelity.maxEpochs, resume: index === 0 ? fidelity.resume : undefined });
+      preds.push(fit.model.predict(stages.x.valid));
+      ys.push(stages.y.valid);
+      rows.push(...fold.valid);
+      // at a scheduler's last rung, its epoch cap is the model's epoch cap
+      summaries.push({ name: fold.name, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason === "paused" ? "max epochs" : fit.reason });
+      if (first) fit.model.dispose();
+      else first = { fit, stages };
+      if (fit.reason === "stopped" || fit.reason === "deadline") {
+        interrupted = fit.reason;
+        break;
+      }
+    }
+    const valPred = concat(preds);
+    const valY = concat(ys);
+    const found = Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
+    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found };
+    const kept = first!;
+    let refitCut: "stopped" | "deadline" | null = null;
+    if (!interrupted) {
+      const refit = await refitOnAll(data, family, params, found, runSeed, hooks);
+      if ("cutBy" in refit) refitCut = refit.cutBy;
+      else {
+        kept.fit.model.dispose();
+        return {
+          ...common,
+          ...refit,
+          fittedOn: `all ${refit.refit.rows} non-test rows (training + validation), for the ${found} epochs ${folds.length > 1 ? `the ${folds.length} folds found on average` : "early stopping found on validation"}; the test split was never seen by the search`,
+        };
+      }
+    }
+    const why = (reason: "stopped" | "deadline") => (reason === "deadline" ? "the budget ran out" : "the run was cancelled");
+    const cut = interrupted ? `${why(interrupted)} before the refit` : `${why(refitCut!)} during the refit`;
+    return {
+      ...common,
+      model: kept.fit.model,
+      stages: kept.stages,
+      refit: null,
+      epochs: kept.fit.epochs,
+      fittedOn: `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${cut}`,
+    };
+  } catch (err) {
+    first?.fit.model.dispose();
+    throw err;
+  }
+}
+
+type Refit = Pick<Estimate, "model" | "stages" | "epochs"> & { refit: { rows: number; epochs: number } };
+
+export interface CandidateParams {
+  stages: DataStages;
+  classWeight: "none" | "balanced";
+  family: Params;
+}
+
+/** a scheduler's budget for the last rung: every model trains at most maxEpochs; the first continues from `resume` */
+export interface Fidelity {
+  maxEpochs: number;
+  resume?: Uint8Array;
+}
+
+export interface RungEstimate {
+  /** the validation score of the best epoch so far, on the first fold's validation rows */
+  valPred: Float32Array;
+  valY: Float32Array;
+  epochs: number;
+  bestEpoch: number;
+  /** why training paused or ended ("paused" at the rung's epochs) */
+  reason: string;
+  /** the state to continue from at the next rung (see FitContext.resume) */
+  checkpoint: Uint8Array;
+}
+
+/**
+ * Lower-fidelity estimation for a scheduler's rung: the first validation fold (the holdout split, or fold 1) trained
+ * to `epochs` in total, continuing from the previous rung's checkpoint, and scored on its validation rows. Only the
+ * last rung cross-validates and refits (estimateCandidate with a Fidelity).
+ */
+export async function estimateAtRung(data: RunData, family: ModelFamily, params: CandidateParams, runSeed: number, hooks: EstimateHooks, epochs: number, resume?: Uint8Array): Promise<RungEstimate> {
+  const fold = validationFolds(data)[0];
+  await hooks.onModel(fold, 0);
+  const stages = prepareFold(data, fold, params.stages, runSeed);
+  await hooks.onModel(fold, 0);
+  const fit = await fitOne(data, family, params, stages, hooks, fold, 0, { pauseAt: epochs, resume });
+  try {
+    if (!fit.checkpoint) throw new Error(`the ${family.name} family cannot pause training, so it cannot run under a scheduler`);
+    return { valPred: fit.model.predict(stages.x.valid), valY: stages.y.valid, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason, checkpoint: fit.checkpoint };
+  } finally {
+    fit.model.dispose();
+  }
+}
+
+async function refitOnAll(
+  data: RunData,
+  family: ModelFamily,
+  params: CandidateParams,
+  epochs: number,
+  runSeed: number,
+  hooks: EstimateHooks,
+): Promise<Refit | { cutBy: "deadline" | "stopped" }> {
+  const fold = refitRows(data);
+  await hooks.onModel(fold, -1);
+  const stages = prepareFold(data, fold, params.stages, runSeed);
+  await hooks.onModel(fold, -1);
+  const fit = await fitOne(data, family, params, stages, hooks, fold, -1, { epochs });
+  const reason = fit.reason;
+  if (reason === "deadline" || reason === "stopped") {
+    fit.model.dispose();
+    return { cutBy: reason };
+  }
+  return { model: fit.model, stages, refit: { rows: fold.train.length, epochs: fit.epochs }, epochs: fit.epochs };
+}
+
+function fitOne(
+  data: RunData,
+  family: ModelFamily,
+  params: CandidateParams,
+  stages: FoldData,
+  hooks: EstimateHooks,
+  fold: FoldRows,
+  index: number,
+  budget?: Pick<FitContext, "epochs" | "pauseAt" | "resume">,
+): Promise<FitResult> {
+  return family.fit(
+    { task: data.task, xTrain: stages.x.train, yTrain: stages.y.train, xVal: stages.x.valid, yVal: stages.y.valid, sampleWeight: sampleWeights(stages.y.train, data.task, params.classWeight) },
+    params.family,
+    { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
+  );
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
