@@ -185,7 +185,8 @@ test.describe("studio main flow on credit-g", () => {
     const insight = page.getByTestId("run-insight");
     await expect(insight).toBeVisible();
     const history = insight.getByTestId("optimization-history");
-    await expect(history.locator("svg.recharts-surface")).toBeVisible();
+    // the chart's own surface (the legend icons are small recharts surfaces too)
+    await expect(history.getByRole("application")).toBeVisible();
     await expect(history.locator("path.recharts-line-curve")).toHaveCount(1);
     const bars = insight.getByTestId("importance-bar");
     await expect(bars.first()).toBeVisible();
