@@ -114,15 +114,16 @@ export class Study {
   /**
    * Records how trial `number` ended. `value` is the raw objective (read with `direction`). A complete
    * trial whose value is NaN or infinite (a diverged model) is recorded as failed, as Optuna does.
+   * `step` is the budget a pruned trial's value was measured at (see FinishedTrial.step).
    */
-  async tell(number: number, value: number | null, state: TrialState = value === null ? "failed" : "complete"): Promise<FinishedTrial> {
+  async tell(number: number, value: number | null, state: TrialState = value === null ? "failed" : "complete", step?: number): Promise<FinishedTrial> {
     if (state === "complete" && value !== null && !Number.isFinite(value)) {
       value = null;
       state = "failed";
     }
     const problem = outcomeProblem(value, state);
     if (problem) throw new Error(`tell(${number}): ${problem}`);
-    return this.store.saveResult(this.studyId, number, { value, state });
+    return this.store.saveResult(this.studyId, number, { value, state, ...(state === "pruned" && step !== undefined && { step }) });
   }
 
   /** every finished trial, ordered by number */

@@ -4,7 +4,7 @@ import { getFamily } from "../models/registry";
 import { greaterIsBetter } from "../automl/estimation/metrics";
 import { replaySpace } from "../automl/space/recording-suggest";
 import type { Params } from "../automl/space/suggest";
-import type { TrialState } from "../automl/space/trial-record";
+import type { TrialResult } from "../automl/store/trial-store";
 import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
@@ -49,16 +49,18 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
 }
 
 /** How the study sees a stored trial's outcome; null while it is still queued or running. */
-function studyOutcome(t: TrialRow): { value: number | null; state: TrialState } | null {
+function studyOutcome(t: TrialRow): TrialResult | null {
+  // a stopped trial's score was measured after the epochs it trained: the step that ranks it among pruned ones
+  const lowFidelity = (value: number): TrialResult => ({ value, state: "pruned", ...(t.epochs != null && { step: t.epochs }) });
   switch (t.status) {
     case "done":
       return t.valScore == null ? { value: null, state: "failed" } : { value: t.valScore, state: "complete" };
     case "stopped":
     case "pruned":
-      return { value: t.valScore, state: t.valScore == null ? "failed" : "pruned" };
+      return t.valScore == null ? { value: null, state: "failed" } : lowFidelity(t.valScore);
     case "paused":
       // only an asynchronous scheduler lets a proposal see a paused trial: its score so far, at a lower fidelity
-      return t.valScore == null ? null : { value: t.valScore, state: "pruned" };
+      return t.valScore == null ? null : lowFidelity(t.valScore);
     case "failed":
     case "cancelled":
       return { value: null, state: "failed" };

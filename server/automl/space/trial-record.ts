@@ -23,6 +23,11 @@ export interface FinishedTrial extends ProposedTrial {
   /** the objective (raw, not sign-flipped: read it with the study's direction); null when failed */
   value: number | null;
   state: TrialState;
+  /**
+   * the budget a pruned trial's value was measured at (e.g. epochs trained), so that a strategy can rank
+   * the lower-fidelity values of trials stopped at different budgets (absent: not known, or complete)
+   */
+  step?: number;
 }
 
 export const paramsSchema = z.record(z.string(), paramValueSchema);
@@ -36,6 +41,7 @@ export const proposedTrialSchema = z.object({
 export const finishedTrialSchema = proposedTrialSchema.extend({
   value: z.number().nullable(),
   state: z.enum(["complete", "pruned", "failed"]),
+  step: z.number().nonnegative().optional(),
 });
 
 /** What is wrong with a trial's outcome, or null: complete needs a finite value, failed needs null. */

@@ -39,12 +39,12 @@ export function trialStoreContract(name: string, makeStore: () => TrialStore | P
       await store.saveProposal("s1", proposal(1));
       await store.saveProposal("s1", proposal(2));
       const saved = await store.saveResult("s1", 0, { value: 0.75, state: "complete" });
-      await store.saveResult("s1", 1, { value: 0.5, state: "pruned" });
+      await store.saveResult("s1", 1, { value: 0.5, state: "pruned", step: 9 });
       await store.saveResult("s1", 2, { value: null, state: "failed" });
       expect(saved).toEqual({ ...proposal(0), value: 0.75, state: "complete" });
       expect(await store.finishedTrials("s1")).toEqual([
         { ...proposal(0), value: 0.75, state: "complete" },
-        { ...proposal(1), value: 0.5, state: "pruned" },
+        { ...proposal(1), value: 0.5, state: "pruned", step: 9 },
         { ...proposal(2), value: null, state: "failed" },
       ]);
     });

@@ -11,6 +11,8 @@ export type { FinishedTrial, ProposedTrial, TrialState } from "../space/trial-re
 export interface TrialResult {
   value: number | null;
   state: TrialState;
+  /** see FinishedTrial.step */
+  step?: number;
 }
 
 export interface TrialStore {

@@ -10,7 +10,7 @@ import { createRandomStrategy } from "./random";
 import { strategyContract } from "./strategy.contract";
 import { BRANIN, HARTMANN6, bestFound, median } from "./test-functions";
 
-// Tournaments of 2: with the default 5 (of a population of 10), a child copies 11 of the contract's 12 values
+// Tournaments of 2: with the default 7 (of a population of 10), a child copies 11 of the contract's 12 values
 // from one of a few tournament winners, so only 9 of 20 seeds give distinct "float" values (the contract asks for 10).
 strategyContract("evolution", () => createEvolutionStrategy({ sample: 2 }));
 strategyContract("evolution (crossover)", () => createEvolutionStrategy({ population: 10, sample: 2, crossover: true }));
@@ -32,8 +32,37 @@ describe("evolution strategy", () => {
     }
   });
 
-  it("defaults to a population of 10 and tournaments of 5 (a budget of tens of trials)", () => {
-    expect(evolutionOptionsSchema.parse({})).toEqual({ population: 10, sample: 5, crossover: false });
+  it("defaults to a population of 10 and tournaments of 7 (a budget of tens of trials)", () => {
+    expect(evolutionOptionsSchema.parse({})).toEqual({ population: 10, sample: 7, crossover: false });
+  });
+
+  it("gives a branch that a mutation opens the values of that branch's best trial, mutated", () => {
+    const kind: Distribution = { kind: "choice", choices: ["a", "b"] };
+    const width: Distribution = { kind: "int", low: 1, high: 100, step: 1, log: false };
+    const rate: Distribution = { kind: "float", low: 0, high: 1, log: false };
+    // ten "a" trials (the best is the parent of every child), and two old "b" trials outside the population
+    const history: FinishedTrial[] = [
+      { number: 0, params: { kind: "b", b_rate: 0.9 }, distributions: { kind, b_rate: rate }, value: 5, state: "complete" },
+      { number: 1, params: { kind: "b", b_rate: 0.2 }, distributions: { kind, b_rate: rate }, value: 3, state: "complete" },
+      ...Array.from({ length: 10 }, (_, i): FinishedTrial => ({
+        number: i + 2,
+        params: { kind: "a", a_width: 10 * (i + 1) },
+        distributions: { kind, a_width: width },
+        value: i === 4 ? 0 : 1 + i,
+        state: "complete",
+      })),
+    ];
+    const s = createEvolutionStrategy({ population: 10, sample: 10 });
+    const rates: number[] = [];
+    for (let seed = 0; seed < 400; seed++) {
+      const ctx = { history, trialNumber: 12, rng: createRng(seed), direction: "minimize" as const };
+      s.beforeTrial!(ctx);
+      if (s.sample(ctx, "kind", kind) === "b") rates.push(s.sample(ctx, "b_rate", rate) as number);
+    }
+    // half the children mutate `kind` (the other half `a_width`); their b_rate is a step from 0.2, never 0.2 itself
+    expect(rates.length).toBeGreaterThan(150);
+    expect(rates).not.toContain(0.2);
+    expect(median(rates.map((r) => Math.abs(r - 0.2)))).toBeLessThan(0.08);
   });
 
   // a population of 10 whose best trial (the parent of every child: tournaments of the whole population) has x = 0.5

@@ -9,7 +9,7 @@ import { createRandomStrategy } from "./random";
 import type { SampleContext, Strategy } from "./strategy";
 import { strategyContract } from "./strategy.contract";
 import { bestFound, HARTMANN6, median } from "./test-functions";
-import { createTpeStrategy } from "./tpe";
+import { createTpeStrategy, rankedTrials } from "./tpe";
 
 strategyContract("tpe", () => createTpeStrategy());
 strategyContract("tpe (model from the first trial)", () => createTpeStrategy({ nStartup: 1 }));
@@ -38,6 +38,29 @@ const branin = (p: Proposal["params"]) => {
 };
 
 describe("tpe strategy", () => {
+  it("ranks complete trials first, then pruned ones by the budget they reached and their value (BOHB under Hyperband)", () => {
+    const dist: Distribution = { kind: "float", low: 0, high: 1, log: false };
+    const trial = (number: number, value: number | null, state: FinishedTrial["state"], step?: number): FinishedTrial => ({
+      number,
+      params: { x: number / 10 },
+      distributions: { x: dist },
+      value,
+      state,
+      ...(step !== undefined && { step }),
+    });
+    const history = [
+      trial(0, 0.9, "pruned", 3), // the best value, but after 3 epochs only
+      trial(1, 0.5, "complete"),
+      trial(2, 0.6, "pruned", 9),
+      trial(3, null, "failed"),
+      trial(4, 0.4, "pruned", 9),
+      trial(5, 0.7, "complete"),
+      trial(6, null, "pruned"),
+    ];
+    const ctx: SampleContext = { history, trialNumber: 7, rng: createRng(1), direction: "maximize" };
+    expect(rankedTrials(ctx).map((t) => t.number)).toEqual([5, 1, 2, 4, 0, 6]);
+  });
+
   it("beats random search on Branin (median best of 5 seeds, 50 evaluations)", async () => {
     const bestOf = async (make: () => Strategy) => {
       const bests = [];

@@ -79,15 +79,20 @@ export function createTpeStrategy(options: unknown = {}): Strategy {
 
 /**
  * The usable finished trials, best first, as Optuna ranks them: complete trials by value, then pruned
- * trials by their last reported value (an intermediate value of a curve that was stopped early is not
- * comparable with a final one, so a pruned trial never outranks a complete one), then pruned trials
- * with no value; ties by trial number. Failed trials carry no value and are left out.
+ * trials, those stopped at a larger budget (`step`) first and by their last reported value within a
+ * budget (a value measured after fewer epochs is not comparable with one measured after more, so a
+ * pruned trial never outranks a complete one nor one that earned more budget: under Hyperband this is
+ * BOHB's preference for the deepest rung), then pruned trials with no value; ties by trial number.
+ * Failed trials carry no value and are left out.
  */
-function rankedTrials(ctx: SampleContext): FinishedTrial[] {
+export function rankedTrials(ctx: SampleContext): FinishedTrial[] {
   const sign = ctx.direction === "minimize" ? 1 : -1;
   const loss = (t: FinishedTrial) => (t.value === null ? Infinity : sign * t.value);
   const stateRank = (t: FinishedTrial) => (t.state === "complete" ? 0 : 1);
-  return ctx.history.filter((t) => t.state !== "failed").sort((a, b) => stateRank(a) - stateRank(b) || loss(a) - loss(b) || a.number - b.number);
+  const budget = (t: FinishedTrial) => (t.state === "complete" ? 0 : -(t.step ?? 0));
+  return ctx.history
+    .filter((t) => t.state !== "failed")
+    .sort((a, b) => stateRank(a) - stateRank(b) || budget(a) - budget(b) || loss(a) - loss(b) || a.number - b.number);
 }
 
 /** the numbers of the best gamma(n) = min(ceil(gamma n), 25) of the n ranked trials */
