@@ -130,7 +130,9 @@ export class NasTrainer {
   private beginEpoch(data: TrainData): EpochRun {
     const n = data.x.rows;
     checkData(this.arch, data);
-    if (!this.order || this.order.length !== n) this.order = new Uint32Array(n).map((_, i) => i);
+    // every epoch shuffles 0..n-1 afresh, so the order is a function of the rng state alone (a checkpoint needs no order)
+    if (!this.order || this.order.length !== n) this.order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
     this.rng.shuffle(this.order);
     const batchSize = Math.min(this.config.batchSize, n);
     return {
