@@ -4,7 +4,16 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ColumnType, Metric, ProblemType } from "@/server/contracts/dataset";
 import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
-import { SCHEDULER_NAMES, STRATEGY_NAMES, type SchedulerName, type StrategyName } from "@/server/contracts/run";
+import {
+  ESTIMATION_NAMES,
+  FAMILY_NAMES,
+  SCHEDULER_NAMES,
+  STRATEGY_NAMES,
+  type EstimationName,
+  type FamilyName,
+  type SchedulerName,
+  type StrategyName,
+} from "@/server/contracts/run";
 import { useCreateRun } from "../queries/create-run";
 import { ErrorMessage } from "../ui/error-message";
 import { METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
@@ -21,6 +30,16 @@ const STRATEGY_LABELS: Record<StrategyName, string> = {
   gp: "Bayesian: Gaussian process + expected improvement",
   evolution: "Regularised evolution",
   rl: "Reinforcement learning (REINFORCE controller)",
+};
+
+const FAMILY_LABELS: Record<FamilyName, string> = {
+  mlp: "MLP: tune a multi-layer perceptron's hyperparameters",
+  nas: "Neural architecture search: chains, skips and branches, stacked cells",
+};
+
+const ESTIMATION_LABELS: Record<EstimationName, string> = {
+  full: "Full training with early stopping",
+  curve: "Learning-curve extrapolation: stop trials that can't win",
 };
 
 const SCHEDULER_LABELS: Record<SchedulerName, string> = {
@@ -80,6 +99,8 @@ export function NewRunForm({
   const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
   const [strategy, setStrategy] = useState<StrategyName>("random");
   const [scheduler, setScheduler] = useState<SchedulerName>("none");
+  const [family, setFamily] = useState<FamilyName>("mlp");
+  const [estimation, setEstimation] = useState<EstimationName>("full");
 
   const option = detail.labels.find((l) => l.name === label);
   const detected = option?.problemType ?? null;
@@ -102,6 +123,8 @@ export function NewRunForm({
         columnTypes: Object.keys(columnTypes).length > 0 ? columnTypes : undefined,
         strategy,
         scheduler,
+        family,
+        estimation,
         validation: validation.validation,
         groupColumn: validation.groupColumn && validation.groupColumn !== label ? validation.groupColumn : undefined,
         timeColumn: validation.timeColumn && validation.timeColumn !== label ? validation.timeColumn : undefined,
@@ -176,6 +199,26 @@ export function NewRunForm({
         <label className="field">
           <span>Seed</span>
           <input type="number" min="0" step="1" value={seed} data-testid="seed" onChange={(e) => setSeed(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Models</span>
+          <select value={family} data-testid="family-select" onChange={(e) => setFamily(e.target.value as FamilyName)}>
+            {FAMILY_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {FAMILY_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Performance estimation</span>
+          <select value={estimation} data-testid="estimation-select" onChange={(e) => setEstimation(e.target.value as EstimationName)}>
+            {ESTIMATION_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {ESTIMATION_LABELS[name]}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>Search strategy</span>

@@ -6,7 +6,7 @@ import { exportCommand } from "./export";
 
 const USAGE = `usage:
   npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
-      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
+      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas] [--estimation full|curve] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
   npm run automl -- export --run DIR --candidate ID --out DIR2`;
 
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     validation: { type: "string" },
     strategy: { type: "string" },
     scheduler: { type: "string" },
+    family: { type: "string" },
+    estimation: { type: "string" },
     "group-column": { type: "string" },
     "time-column": { type: "string" },
     out: { type: "string" },

@@ -36,6 +36,8 @@ export async function trainCommand(values: Options): Promise<void> {
       validation: values.validation,
       strategy: values.strategy,
       scheduler: values.scheduler,
+      family: values.family,
+      estimation: values.estimation,
       groupColumn: values["group-column"],
       timeColumn: values["time-column"],
     });

@@ -31,6 +31,19 @@ export const SCHEDULER_NAMES = ["none", "asha", "hyperband"] as const;
 export const SchedulerName = z.enum(SCHEDULER_NAMES);
 export type SchedulerName = z.infer<typeof SchedulerName>;
 
+/** the model families a run can search (server/models/registry.ts; a test keeps the two lists equal) */
+export const FAMILY_NAMES = ["mlp", "nas"] as const;
+export const FamilyName = z.enum(FAMILY_NAMES);
+export type FamilyName = z.infer<typeof FamilyName>;
+
+/**
+ * how a candidate is scored: full training with early stopping on validation, or the same with a trial stopped as
+ * soon as the extrapolation of its learning curve says it is unlikely to beat the best so far
+ */
+export const ESTIMATION_NAMES = ["full", "curve"] as const;
+export const EstimationName = z.enum(ESTIMATION_NAMES);
+export type EstimationName = z.infer<typeof EstimationName>;
+
 /** how candidates are validated: auto picks cross-validation for small data, holdout otherwise (see validation-plan.ts) */
 export const ValidationMode = z.enum(["auto", "holdout", "cv"]);
 export type ValidationMode = z.infer<typeof ValidationMode>;
@@ -60,6 +73,10 @@ export const CreateRunInput = z
     strategy: StrategyName.optional(),
     /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
     scheduler: SchedulerName.optional(),
+    /** the model family searched: the MLP's hyperparameters, or network architectures (NAS); mlp unless chosen */
+    family: FamilyName.optional(),
+    /** how each candidate is scored (full unless chosen) */
+    estimation: EstimationName.optional(),
     /** rows with the same value (a customer, a patient) stay together in one split and one fold */
     groupColumn: optionalColumn,
     /** the split follows this column's order: train on the past, test on the latest rows */
@@ -129,6 +146,8 @@ export const RunDto = z.object({
   direction: z.enum(["min", "max"]),
   strategy: z.string(),
   scheduler: z.string(),
+  family: z.string(),
+  estimation: z.string(),
   seed: z.number().int(),
   maxTrials: z.number().nullable(),
   budgetSeconds: z.number().nullable(),

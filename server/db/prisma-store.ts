@@ -80,6 +80,8 @@ export function toRunRow(r: Run): RunRow {
     groupColumn: r.groupColumn,
     timeColumn: r.timeColumn,
     validationPlan: (r.validationPlan ?? null) as RunRow["validationPlan"],
+    family: r.family,
+    estimation: r.estimation,
   };
 }
 

@@ -51,6 +51,10 @@ export interface RunRow {
   timeColumn: string | null;
   /** how candidates are validated, fixed when the run's data is prepared; null before */
   validationPlan: ValidationPlanRecord | null;
+  /** the model family searched (server/models/registry.ts) */
+  family: string;
+  /** how a candidate is scored: "full", or "curve" (stopped when its extrapolated learning curve cannot win) */
+  estimation: string;
 }
 
 export type ValidationMode = "auto" | "holdout" | "cv";
@@ -105,7 +109,7 @@ export interface CurvePointRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "family" | "estimation">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
 export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores">>;
 

@@ -13,8 +13,6 @@ import { candidateSpace, defaultCandidate } from "./candidate-space";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
 export const BATCH_SIZE = 4;
-/** the family searched until model-family search arrives; the family is recorded on every trial */
-const SEARCHED_FAMILY = "mlp";
 
 /**
  * Asks the run's study for trial `number`. The study's state is rebuilt from the stored trials each time
@@ -22,7 +20,7 @@ const SEARCHED_FAMILY = "mlp";
  * Returns null while an earlier batch is unfinished.
  */
 export async function proposeTrial(run: RunRow, trials: TrialRow[], number: number): Promise<{ family: string; params: Params } | null> {
-  const family = getFamily(SEARCHED_FAMILY);
+  const family = getFamily(run.family);
   // the space depends on the problem type only; classes are not known to the coordinator
   const task: Task = { type: run.problemType, classes: [] };
   const space = candidateSpace(family, task);
@@ -45,7 +43,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
   });
   const proposal = await study.ask(number, space, number === 0 ? defaultCandidate(family, task) : undefined);
-  return proposal && { family: SEARCHED_FAMILY, params: proposal.params };
+  return proposal && { family: family.name, params: proposal.params };
 }
 
 /** How the study sees a stored trial's outcome; null while it is still queued or running. */

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
+import { installWasmMatMulFix } from "./wasm-matmul";
 
 /**
  * Chooses the TensorFlow.js backend once per process, best first:
@@ -98,7 +99,10 @@ const starters: Record<BackendName, () => Promise<boolean>> = {
       },
       false, // in Node the Emscripten loader reads these paths from disk; fetch() cannot
     );
-    return tf.setBackend("wasm");
+    if (!(await tf.setBackend("wasm"))) return false;
+    // TensorFlow.js' own Dense backward pass asks for transposed products, which wasm runs ~15x slower (wasm-matmul.ts)
+    installWasmMatMulFix();
+    return true;
   },
   async cpu() {
     return tf.setBackend("cpu");

@@ -7,7 +7,8 @@ import type { Column, Table } from "../data/table";
 import { mostLikelyDateFormat, parseDate, parseNumber } from "../data/values";
 import { defaultMetric, detectProblemType, metricsFor, validateLabel } from "../data/problem-type";
 import { loadTable } from "../data/table-store";
-import { families } from "../models/registry";
+import type { ModelFamily } from "../models/family";
+import { getFamily } from "../models/registry";
 import { gridSizeAtLeast } from "../automl/strategies/grid";
 import { candidateSpace } from "../jobs/candidate-space";
 import { keys } from "../storage/keys";
@@ -41,7 +42,8 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
   if (!allowed.includes(metric)) {
     throw new DataError(`The metric ${metric} does not apply to ${problemType} problems; choose one of ${allowed.join(", ")}.`);
   }
-  if (input.strategy === "grid") checkGridFits(problemType, input.maxTrials);
+  const family = getFamily(input.family ?? "mlp");
+  if (input.strategy === "grid") checkGridFits(family, problemType, input.maxTrials);
   const run = await ctx.store.createRun({
     id: shortId(),
     datasetId: dataset.id,
@@ -53,7 +55,9 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     seed: input.seed ?? 0,
     maxTrials: input.maxTrials ?? null,
     budgetSeconds: input.budgetMinutes !== undefined ? Math.max(1, Math.round(input.budgetMinutes * 60)) : null,
-    spaceVersion: families.mlp.spaceVersion,
+    spaceVersion: family.spaceVersion,
+    family: family.name,
+    estimation: input.estimation ?? "full",
     columnTypes,
     validation: input.validation ?? "auto",
     groupColumn: input.groupColumn ?? null,
@@ -66,9 +70,9 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
  * A grid only makes sense when the run can visit all of it: past the budget it would vary just the first few
  * hyperparameters (see grid.ts). Refused here, before anything trains, with what to do instead.
  */
-function checkGridFits(problemType: ProblemType, maxTrials: number | undefined): void {
+function checkGridFits(family: ModelFamily, problemType: ProblemType, maxTrials: number | undefined): void {
   const budget = maxTrials ?? GRID_MAX_POINTS;
-  const points = gridSizeAtLeast(candidateSpace(families.mlp, { type: problemType, classes: [] }));
+  const points = gridSizeAtLeast(candidateSpace(family, { type: problemType, classes: [] }));
   if (points > budget) {
     throw new DataError(
       `A grid over this search space has at least ${points.toLocaleString("en-US")} points (5 per continuous range), more than ${maxTrials === undefined ? `a grid search can visit (${GRID_MAX_POINTS.toLocaleString("en-US")})` : `the budget of ${maxTrials} trials`}: it would only vary the first few hyperparameters. Choose random, coarse-to-fine, TPE or GP instead.`,

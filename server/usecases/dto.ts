@@ -103,6 +103,8 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     direction,
     strategy: run.strategy,
     scheduler: run.scheduler,
+    family: run.family,
+    estimation: run.estimation,
     seed: run.seed,
     maxTrials: run.maxTrials,
     budgetSeconds: run.budgetSeconds,

@@ -7,7 +7,9 @@ import { parseTrainingConfig } from "./config";
 import { trainStep, type StepBatch } from "./graph";
 import { addPenaltyGradient, BN_EPSILON, exportWeights, importWeights, initialParams, paramLayout, type ParamLayout } from "./layout";
 import { DeviceStore, HostStore } from "./store";
+import { loadIntoModel, modelWeights } from "./keras";
 import { NasTrainer } from "./trainer";
+import { installWasmMatMulFix } from "../../wasm-matmul";
 
 beforeAll(async () => {
   await initBackend();
@@ -109,7 +111,7 @@ function randomBatch(layout: ParamLayout, B: number, rng: Rng, weighted: boolean
   } else target = tf.tensor2d(Float32Array.from({ length: B * k }, () => rng.next() * 2 - 1), [B, k]);
   const masks = new Map<string, tf.Tensor2D>();
   for (const n of arch.nodes) if (n.op === "dense" && n.dropout > 0) masks.set(n.id, tf.tensor2d(rng.dropoutMask(B * n.units, n.dropout), [B, n.units]));
-  const batch: StepBatch = { x, xT: tf.transpose(x), target, masks };
+  const batch: StepBatch = { x, xT: tf.concat([tf.transpose(x), tf.ones([1, B])], 0), target, masks };
   if (weighted) {
     // some weights exactly 0, so a wrong normalisation or a dropped weight shows in the gradient
     const w = Float32Array.from({ length: B }, (_, i) => (i % 5 === 0 ? 0 : rng.next() * 3));
@@ -141,7 +143,7 @@ describe("hand-written backward pass equals autodiff", () => {
         const [mine, viaDevice, lossSum, reference, refLoss] = tf.tidy(() => {
           const flat = (grads: ReturnType<typeof trainStep>["grads"]) => {
             const g = new Float32Array(layout.size);
-            for (const p of grads) g.set(p.value.dataSync() as Float32Array, p.offset);
+            for (const p of grads) g.set((p.value.dataSync() as Float32Array).subarray(0, p.size), p.offset);
             addPenaltyGradient(layout, theta, g);
             return g;
           };
@@ -313,15 +315,44 @@ describe("weights in Keras form", () => {
     }
     const headOut = tf.layers.dense({ name: "head", units: 3, activation: "softmax" }).apply(out.get(arch.output)!) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: headOut });
-    for (const [name, arrays] of weights) {
-      const layer = model.getLayer(name);
-      layer.setWeights(arrays.map((a, i) => tf.tensor(a, layer.getWeights()[i].shape)));
-    }
+    expect(loadIntoModel(model, weights).sort()).toEqual([...weights.keys()].sort());
+    // and back: the model's weights are the engine's
+    const back = modelWeights(model, trainer.layout);
+    for (const [name, arrays] of weights) arrays.forEach((a, i) => expect(Array.from(back.get(name)![i])).toEqual(Array.from(a)));
     const viaModel = tf.tidy(() => (model.predict(tf.tensor2d(x.data, [rows, 6])) as tf.Tensor).dataSync());
     const viaEngine = trainer.predict(x);
     const maxDiff = viaEngine.reduce((m, v, i) => Math.max(m, Math.abs(v - viaModel[i])), 0);
     expect(maxDiff).toBeLessThan(1e-5);
     model.dispose();
     trainer.dispose();
+  });
+});
+
+describe("wasm matMul fix", () => {
+  it("transposed products and a fused Dense product's gradient are unchanged", () => {
+    const rng = new Rng(8);
+    const rand = (r: number, c: number) => tf.tensor2d(Float32Array.from({ length: r * c }, () => rng.next() * 2 - 1), [r, c]);
+    const a = rand(7, 5);
+    const b = rand(7, 4);
+    const c = rand(4, 5);
+    const e = rand(3, 7);
+    const bias = tf.tensor1d([0.1, -0.2, 0.3, 0.05, 0]);
+    const compute = () =>
+      tf.tidy(() => {
+        const loss = (w: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: b, b: w as tf.Tensor2D, bias, activation: "relu" })));
+        return [
+          tf.matMul(a, b, true, false), // [5,4]
+          tf.matMul(a, c, false, true), // [7,4]
+          tf.matMul(b, e, true, true), // [4,3]
+          tf.fused.matMul({ a, b, transposeA: true, bias: tf.zeros([4]), activation: "relu" }),
+          tf.grad(loss)(c),
+        ].map((t) => Array.from(t.dataSync()));
+      });
+    const before = compute();
+    const installed = installWasmMatMulFix();
+    expect(installed).toBe(tf.getBackend() === "wasm");
+    const after = compute();
+    after.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(before[i][j], 5)));
+    tf.dispose([a, b, c, e, bias]);
   });
 });

@@ -7,10 +7,10 @@ import { BN_EPSILON, type Linear, type ParamLayout } from "./layout";
  *
  * Built only from the ops that are fast on the wasm backend (where every op costs a fixed few microseconds and
  * matMul with transposeA/transposeB takes a naive loop 10-20x slower than XNNPACK's plain path): every product is a
- * plain matMul: the kernel gradient is x^T d with x^T an explicit transpose (the batch's input arrives transposed
- * from the JS side), the input gradient is d W^T with W^T supplied by the caller (built on the JS side from the
- * flat parameters), column sums are [1,B] x [B,n] products (the wasm Sum kernel transposes first when the reduced
- * axis is not the innermost one), bias and ReLU are fused into the forward matMul. engine.test.ts checks every op
+ * plain matMul: the kernel and bias gradients are one product [x^T; 1] d with x^T an explicit transpose (the batch's
+ * input arrives transposed from the JS side), the input gradient is d W^T with W^T supplied by the caller (built on
+ * the JS side from the flat parameters), batch-norm column sums are [1,B] x [B,n] products (the wasm Sum kernel
+ * transposes first when the reduced axis is not the innermost one), bias and ReLU are fused into the forward matMul. engine.test.ts checks every op
  * kind's gradient against TensorFlow.js autodiff.
  */
 
@@ -32,7 +32,7 @@ export interface InferenceParams extends StepParams {
 
 export interface StepBatch {
   x: tf.Tensor2D; // [B, inputs]
-  /** x^T [inputs, B] built on the JS side with the batch (null: transposed here where needed) */
+  /** [x^T; 1]: x^T with a row of ones below, [inputs + 1, B], built on the JS side with the batch (null: made here where needed) */
   xT: tf.Tensor2D | null;
   /** sigmoid head: -(2y-1) as [B,1]; softmax: one-hot [B,k]; linear: the targets [B,k] */
   target: tf.Tensor2D;
@@ -42,7 +42,7 @@ export interface StepBatch {
   weight?: { values: tf.Tensor2D; sum: number };
 }
 
-/** A gradient block: `value` holds `size` numbers in theta's order (any shape), for theta[offset, offset + size). */
+/** A gradient block: the first `size` numbers of `value` (row-major, any shape) are theta[offset, offset + size)'s. */
 export interface GradPart {
   offset: number;
   size: number;
@@ -134,11 +134,12 @@ interface GatedCache {
 
 type DenseNode = Extract<NodeSpec, { op: "dense" }>;
 
-/** The per-batch helpers: column sums and means as [1,B] x [B,n] products. */
+/** The per-batch helpers: a ones row, column sums and means (as [1,B] x [B,n] products). */
 function batchHelpers(B: number) {
   const ones = tf.ones([1, B]) as tf.Tensor2D;
   const meanRow = tf.fill([1, B], 1 / B) as tf.Tensor2D;
   return {
+    ones,
     colSum: (t: tf.Tensor) => tf.matMul(ones, t as tf.Tensor2D),
     colMean: (t: tf.Tensor) => tf.matMul(meanRow, t as tf.Tensor2D),
   };
@@ -281,20 +282,23 @@ export function trainStep(layout: ParamLayout, params: StepParams, batch: StepBa
     if (list) list.push(g);
     else pending.set(id, [g]);
   };
-  const transposed = new Map<tf.Tensor, tf.Tensor2D>();
-  if (batch.xT) transposed.set(batch.x, batch.xT);
+  // [t^T; 1] per input tensor: the kernel and bias gradients of a linear in one product (see linearGrads)
+  const augmented = new Map<tf.Tensor, tf.Tensor2D>();
+  if (batch.xT) augmented.set(batch.x, batch.xT);
   const inputT = (t: tf.Tensor2D) => {
-    let r = transposed.get(t);
-    if (!r) transposed.set(t, (r = transpose2d(t)));
+    let r = augmented.get(t);
+    if (!r) augmented.set(t, (r = tf.concat([transpose2d(t), h.ones], 0)));
     return r;
   };
-  /** kernel and bias gradients of a linear from its input and the gradient of its output (pre-activation) */
+  /**
+   * Kernel and bias gradients of a linear from its input and the gradient `d` of its output (pre-activation):
+   * [x^T; 1] d = [x^T d; 1^T d] is the kernel's gradient followed by the bias's, which is how theta stores them.
+   * (The bias's column sum as a separate 1^T d product would cost as much as the kernel's: the wasm matMul packs
+   * its right operand, d, for every new tensor, at about 6 ns per element.)
+   */
   const linearGrads = (l: Linear, input: tf.Tensor2D, d: tf.Tensor2D, withBias: boolean) => {
-    const size = l.inputs * l.units;
-    // a one-unit kernel's gradient (d^T x)^T has the memory order of d^T x: d^T is a reshape, x needs no transpose
-    const kernel = l.units === 1 ? tf.matMul(d.reshape([1, B]), input) : tf.matMul(inputT(input), d);
-    grads.push({ offset: l.kernel, size, value: kernel });
-    if (withBias) grads.push({ offset: l.bias!, size: l.units, value: h.colSum(d) });
+    const g = tf.matMul(inputT(input), d); // [inputs + 1, units]
+    grads.push({ offset: l.kernel, size: (l.inputs + (withBias ? 1 : 0)) * l.units, value: g });
   };
   const inputGrad = (l: Linear, inputId: string, d: tf.Tensor2D) => {
     if (inputId !== "input") send(inputId, tf.matMul(d, params.kernelT(l)));
@@ -315,11 +319,12 @@ export function trainStep(layout: ParamLayout, params: StepParams, batch: StepBa
         const dPre = activationGrad(node.activation, mask ? tf.mul(d, mask) : d, c.a, c.pre);
         let dZ: tf.Tensor2D;
         if (l.bn) {
-          const { colSum, colMean } = h;
-          grads.push({ offset: l.bn.gamma, size: l.units, value: colSum(tf.mul(dPre, c.zhat!)) });
-          grads.push({ offset: l.bn.beta, size: l.units, value: colSum(dPre) });
-          const dzhat = tf.mul(dPre, params.gamma(l));
-          dZ = tf.mul(tf.sub(tf.sub(dzhat, colMean(dzhat)), tf.mul(c.zhat!, colMean(tf.mul(dzhat, c.zhat!)))), c.invStd!) as tf.Tensor2D;
+          // with S1 = colSum(dPre zhat) (gamma's gradient) and S2 = colSum(dPre) (beta's), gamma and beta being
+          // neighbours in theta: dZ = invStd gamma (dPre - S2/B - zhat S1/B)
+          const S = h.colSum(tf.concat([tf.mul(dPre, c.zhat!), dPre], 1)); // [1, 2 units] = [S1 | S2]
+          grads.push({ offset: l.bn.gamma, size: 2 * l.units, value: S });
+          const [S1, S2] = tf.split(tf.mul(S, 1 / B), 2, 1);
+          dZ = tf.mul(tf.mul(c.invStd!, params.gamma(l)), tf.sub(tf.sub(dPre, S2), tf.mul(c.zhat!, S1))) as tf.Tensor2D;
         } else {
           dZ = dPre;
         }

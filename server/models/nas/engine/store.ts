@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { currentBackend } from "../../backend";
 import type { ParsedTrainingConfig } from "./config";
 import { transpose2d, type InferenceParams, type StepParams, type StepResult } from "./graph";
 import { addPenaltyGradient, BN_MOMENTUM, type Linear, type ParamLayout } from "./layout";
@@ -7,11 +8,12 @@ import { deviceUpdate, hostUpdate, type HostOptState } from "./optimizer";
 /**
  * Where the flat parameters, batch-norm statistics and optimizer state live between steps.
  *
- * HostStore (wasm and cpu backends, whose tensors are in this process's memory, so reading one is a copy and no
- * device sync): theta, the optimizer's moments and the statistics are JS Float32Arrays; each step makes its
- * parameter tensors from theta (kernel^T transposed on the JS side: no transpose op), reads the gradient blocks
- * back and updates everything in one JS loop. That replaces the ~12 optimizer ops, the split of theta and the
- * concat of the gradient (the wasm Slice kernel copies all of its input for every slice) by plain copies.
+ * HostStore (wasm, cpu and tfjs-node's CPU backend, whose tensors are in this process's memory, so reading one is
+ * a copy and no device sync): theta, the optimizer's moments and the statistics are JS Float32Arrays; each step
+ * makes its parameter tensors from theta (kernel^T transposed on the JS side: no transpose op), reads the gradient
+ * blocks back (on wasm straight from its heap) and updates everything in one JS loop. That replaces the ~12
+ * optimizer ops, the split of theta and the concat of the gradient (the wasm Slice kernel copies all of its input
+ * for every slice) by plain copies.
  *
  * DeviceStore (GPU backends, where a read-back per step would stall the pipeline): the same on tensors, with the
  * optimizer as tf ops (optimizer.ts) and one split / one concat per step.
@@ -31,14 +33,29 @@ export interface ParamStore {
   dispose(): void;
 }
 
-/** A store for the current backend: host on wasm and cpu, device elsewhere. */
+/**
+ * A store for the current backend: host where tensors live in this process's memory (wasm, cpu, tfjs-node's CPU
+ * build), device elsewhere (webgpu, CUDA). tfjs-node names both its builds "tensorflow": host only where
+ * initBackend (backend.ts) chose the CPU one.
+ */
 export function createStore(layout: ParamLayout, cfg: ParsedTrainingConfig, theta: Float32Array, stats: Float32Array, host?: boolean): ParamStore {
   const backend = tf.getBackend();
-  const useHost = host ?? (backend === "wasm" || backend === "cpu");
+  const useHost = host ?? (backend === "tensorflow" ? currentBackend() === "tensorflow" : backend === "wasm" || backend === "cpu");
   return useHost ? new HostStore(layout, cfg, theta, stats) : new DeviceStore(layout, cfg, theta, stats);
 }
 
 const debias = (rows: number) => (rows > 1 ? rows / (rows - 1) : 1);
+
+/**
+ * The first `size` values of a float32 tensor. On wasm: a view of the tensor's memory in the wasm heap, valid only
+ * until the next allocation there (copy it at once); dataSync would allocate and fill a fresh copy of every
+ * gradient block each step, which costs ~2 us per 1,000 values. Elsewhere: dataSync.
+ */
+function readValues(t: tf.Tensor, size: number): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === "wasm" && typeof backend.typedArrayFromHeap === "function") return backend.typedArrayFromHeap(t).subarray(0, size);
+  return (t.dataSync() as Float32Array).subarray(0, size);
+}
 
 export class HostStore implements ParamStore {
   private theta: Float32Array;
@@ -106,22 +123,22 @@ export class HostStore implements ParamStore {
 
   apply(result: StepResult, rows: number, lr: number): void {
     const grad = this.grad;
-    for (const p of result.grads) grad.set(p.value.dataSync() as Float32Array, p.offset);
+    for (const p of result.grads) grad.set(readValues(p.value, p.size), p.offset);
     addPenaltyGradient(this.layout, this.theta, grad);
     hostUpdate(this.cfg, lr, this.theta, grad, this.opt);
     const keep = BN_MOMENTUM;
     const unbias = debias(rows);
     for (const mo of result.moments) {
-      const mean = mo.mean.dataSync();
-      const variance = mo.variance.dataSync();
-      const s = mo.linear.bn!.stats;
       const u = mo.linear.units;
+      const mean = readValues(mo.mean, u).slice();
+      const variance = readValues(mo.variance, u);
+      const s = mo.linear.bn!.stats;
       for (let j = 0; j < u; j++) {
         this.stats[s + j] = this.stats[s + j] * keep + mean[j] * (1 - keep);
         this.stats[s + u + j] = this.stats[s + u + j] * keep + variance[j] * unbias * (1 - keep);
       }
     }
-    this.lossSum += result.lossSum.dataSync()[0];
+    this.lossSum += readValues(result.lossSum, 1)[0];
   }
 
   takeLossSum(): number {
@@ -172,6 +189,8 @@ export class DeviceStore implements ParamStore {
   private lossSum: tf.Scalar;
   private readonly decay: tf.Tensor1D | null;
   private readonly blocks: { offset: number; size: number }[];
+  /** theta cut as trainStep's gradient parts come: [kernel; bias] per linear, or kernel and [gamma, beta] */
+  private readonly gradParts: { offset: number; size: number }[];
 
   constructor(
     private readonly layout: ParamLayout,
@@ -185,6 +204,9 @@ export class DeviceStore implements ParamStore {
     this.v = tf.zeros([layout.size]);
     this.lossSum = tf.scalar(0);
     this.blocks = blocks(layout);
+    this.gradParts = layout.linears.flatMap((l) =>
+      l.bn ? [{ offset: l.kernel, size: l.inputs * l.units }, { offset: l.bn.gamma, size: 2 * l.units }] : [{ offset: l.kernel, size: (l.inputs + 1) * l.units }],
+    );
     let decay: Float32Array | null = null;
     for (const l of layout.linears) {
       if (!(l.l2 > 0) || !l.live) continue;
@@ -232,7 +254,12 @@ export class DeviceStore implements ParamStore {
 
   apply(result: StepResult, rows: number, lr: number): void {
     const byOffset = new Map(result.grads.map((p) => [p.offset, p.value]));
-    let grad = tf.concat(this.blocks.map((b) => byOffset.get(b.offset)?.reshape([-1]) ?? tf.zeros([b.size]))) as tf.Tensor1D;
+    const flat = (b: { offset: number; size: number }) => {
+      const value = byOffset.get(b.offset);
+      if (!value) return tf.zeros([b.size]);
+      return value.size === b.size ? value.reshape([-1]) : tf.slice(value.reshape([-1]), 0, b.size);
+    };
+    let grad = tf.concat(this.gradParts.map(flat)) as tf.Tensor1D;
     if (this.decay) grad = tf.add(grad, tf.mul(this.theta, this.decay));
     const next = deviceUpdate(this.cfg, lr, this.theta, grad, { m: this.m, v: this.v, t: this.t });
     this.t++;

@@ -83,7 +83,7 @@ export class NasTrainer {
   private readonly rng: Rng;
   private epochs = 0;
   private order: Uint32Array | null = null;
-  /** live linears that read "input" directly: their kernel gradient wants x^T, built on the JS side */
+  /** live linears that read "input" directly: their kernel gradient wants [x^T; 1], built on the JS side */
   private readonly needsXT: boolean;
   private readonly dropout: { id: string; units: number; rate: number }[];
 
@@ -290,7 +290,7 @@ class BatchBuffers {
   ) {
     this.k = arch.head === "sigmoid" ? 1 : arch.outputs;
     this.x = new Float32Array(batchSize * arch.inputs);
-    this.xT = needsXT ? new Float32Array(batchSize * arch.inputs) : null;
+    this.xT = needsXT ? new Float32Array(batchSize * (arch.inputs + 1)) : null;
     this.target = new Float32Array(batchSize * this.k);
   }
 
@@ -304,7 +304,8 @@ class BatchBuffers {
       this.target = new Float32Array(this.target.length);
     }
     const xb = this.x.subarray(0, B * c);
-    const xt = this.xT?.subarray(0, B * c);
+    const xt = this.xT?.subarray(0, B * (c + 1)); // [x^T; 1]: see StepBatch.xT
+    xt?.fill(1, B * c);
     const data = x.data;
     for (let r = 0; r < B; r++) {
       const src = rows[r] * c;
@@ -322,7 +323,7 @@ class BatchBuffers {
     }
     return {
       x: tf.tensor2d(xb, [B, c]),
-      xT: xt ? tf.tensor2d(xt, [c, B]) : null,
+      xT: xt ? tf.tensor2d(xt, [c + 1, B]) : null,
       target: tf.tensor2d(t, [B, k]),
       masks: new Map(),
     };

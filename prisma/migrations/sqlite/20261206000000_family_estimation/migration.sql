@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "family" TEXT NOT NULL DEFAULT 'mlp';
+ALTER TABLE "Run" ADD COLUMN "estimation" TEXT NOT NULL DEFAULT 'full';
