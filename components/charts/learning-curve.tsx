@@ -1,12 +1,16 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { CurvePointDto } from "@/server/contracts/run";
+import type { CurveForecastPointDto, CurvePointDto } from "@/server/contracts/run";
 
-/** Train and validation loss per epoch, and the validation metric on a second chart. */
-export function LearningCurve({ points, metricLabel }: { points: CurvePointDto[]; metricLabel: string }) {
+/**
+ * Train and validation loss per epoch, and the validation metric on a second chart; with a forecast (learning-curve
+ * estimation), the extrapolated metric and its 95% band run on beside the real curve, to the trial's last epoch.
+ */
+export function LearningCurve({ points, metricLabel, forecast = null }: { points: CurvePointDto[]; metricLabel: string; forecast?: CurveForecastPointDto[] | null }) {
   if (points.length === 0) return <p className="muted">No epochs yet: the curve grows as the candidate trains.</p>;
   const hasMetric = points.some((p) => p.valMetric !== null);
+  const metricData = forecast ? withForecast(points, forecast) : points;
   return (
     <div className="charts">
       <div className="chart">
@@ -24,10 +28,10 @@ export function LearningCurve({ points, metricLabel }: { points: CurvePointDto[]
         </ResponsiveContainer>
       </div>
       {hasMetric ? (
-        <div className="chart">
+        <div className="chart" data-testid="metric-curve" data-forecast={forecast ? "true" : "false"}>
           <h4>Validation {metricLabel}</h4>
           <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+            <LineChart data={metricData} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
               <XAxis dataKey="epoch" tick={{ fontSize: 11 }} />
               <YAxis tick={{ fontSize: 11 }} width={56} domain={["auto", "auto"]} tickFormatter={tick} />
@@ -35,12 +39,26 @@ export function LearningCurve({ points, metricLabel }: { points: CurvePointDto[]
               <Legend wrapperStyle={{ fontSize: 12 }} />
               <Line type="monotone" dataKey="trainMetric" name={`train ${metricLabel}`} stroke="#94a3b8" dot={false} isAnimationActive={false} connectNulls />
               <Line type="monotone" dataKey="valMetric" name={`validation ${metricLabel}`} stroke="#16a34a" dot={false} isAnimationActive={false} connectNulls />
+              {forecast ? (
+                <>
+                  <Line type="monotone" dataKey="predicted" name="predicted" stroke="#7c3aed" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+                  <Line type="monotone" dataKey="lower" name="95% band" stroke="#c4b5fd" dot={false} isAnimationActive={false} />
+                  <Line type="monotone" dataKey="upper" legendType="none" name="95% band (upper)" stroke="#c4b5fd" dot={false} isAnimationActive={false} />
+                </>
+              ) : null}
             </LineChart>
           </ResponsiveContainer>
         </div>
       ) : null}
     </div>
   );
+}
+
+/** the curve's epochs and the forecast's in one row per epoch (the forecast runs on past the last trained epoch) */
+function withForecast(points: CurvePointDto[], forecast: CurveForecastPointDto[]) {
+  const byEpoch = new Map<number, Record<string, number | null>>(points.map((p) => [p.epoch, { ...p }]));
+  for (const f of forecast) byEpoch.set(f.epoch, { epoch: f.epoch, ...byEpoch.get(f.epoch), predicted: f.mean, lower: f.lower, upper: f.upper });
+  return [...byEpoch.values()].sort((a, b) => (a.epoch as number) - (b.epoch as number));
 }
 
 const tick = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) : "");

@@ -126,7 +126,7 @@ export function RunPage({ id }: { id: string }) {
           </h2>
           <ErrorMessage error={curve.error} />
           {curve.data?.trialId === selectedTrial.id ? (
-            <LearningCurve points={curve.data.points} metricLabel={metric} />
+            <LearningCurve points={curve.data.points} metricLabel={metric} forecast={curve.data.forecast} />
           ) : curve.isPending ? (
             <p className="muted">Loading the learning curve…</p>
           ) : null}

@@ -199,7 +199,17 @@ export const CurvePointDto = z.object({
 });
 export type CurvePointDto = z.infer<typeof CurvePointDto>;
 
-export const TrialCurveDto = z.object({ trialId: z.string(), status: TrialStatus, points: z.array(CurvePointDto) });
+/** the extrapolated validation metric per epoch (learning-curve estimation): mean and a 95% band */
+export const CurveForecastPointDto = z.object({ epoch: z.number().int(), mean: z.number(), lower: z.number(), upper: z.number() });
+export type CurveForecastPointDto = z.infer<typeof CurveForecastPointDto>;
+
+export const TrialCurveDto = z.object({
+  trialId: z.string(),
+  status: TrialStatus,
+  points: z.array(CurvePointDto),
+  /** in a run with learning-curve estimation, where the curve was predicted to go from the epochs so far; null otherwise */
+  forecast: z.array(CurveForecastPointDto).nullable(),
+});
 export type TrialCurveDto = z.infer<typeof TrialCurveDto>;
 
 const FINISHED_WITH_SCORE: readonly TrialStatus[] = ["done", "stopped"];

@@ -2,9 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { StudioContext } from "../context";
 import type { RunRow, TrialRow } from "../db/store";
-import type { FittedModel, Matrix } from "../models/family";
+import type { EpochReport, FittedModel, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
-import { allMetrics, score } from "../automl/estimation/metrics";
+import { allMetrics, greaterIsBetter, score } from "../automl/estimation/metrics";
+import { createCurveStopping } from "../automl/schedulers/curve-stopping";
 import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive";
@@ -15,6 +16,7 @@ import { testMatrix } from "./candidate-data";
 import { createScheduler } from "../automl/schedulers";
 import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, type RungEstimate } from "./estimate-candidate";
 import { loadRunData, type RunData } from "./run-data";
+import { bestTrial } from "./coordinator";
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
 export class LostClaimError extends Error {
@@ -61,6 +63,8 @@ export async function trainTrial(
   const params = splitParams(trial.params);
   const started = performance.now();
   let cancelled = false;
+  const curveStop = run.estimation === "curve" ? curveStopper(ctx, run, params.family) : null;
+  let curveStopped: string | null = null;
   const hooks: EstimateHooks = {
     metric: run.metric,
     deadline: runDeadline(run),
@@ -79,7 +83,9 @@ export async function trainTrial(
       await onBeat();
       run = await mustGetRun(ctx, trial.runId);
       cancelled = run.status === "cancelling" || run.status === "cancelled";
-      return cancelled ? "stop" : "continue";
+      if (cancelled) return "stop";
+      if (index === 0 && curveStop) curveStopped = await curveStop(report);
+      return curveStopped ? "stop" : "continue";
     },
   };
   if (budget && !budget.final) {
@@ -95,7 +101,7 @@ export async function trainTrial(
     const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number));
     const archiveKey = keys.trialArchive(run.id, trial.id);
     await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, ...result });
-    const { status, reason } = ending(estimate, cancelled);
+    const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled);
     await ctx.store.updateTrial(trial.id, {
       status,
       reason,
@@ -134,6 +140,25 @@ async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data
     trainSeconds: (trial.trainSeconds ?? 0) + cost.trainSeconds,
     ...(cut && { finishedAt: new Date() }),
   });
+}
+
+/**
+ * Learning-curve estimation: after each epoch of the first validation model, the rule of curve-stopping.ts judges
+ * the validation curve so far against the best finished candidate's score (under cross-validation that score pools
+ * every fold, the curve is the first fold's: close, not identical). Returns the stop reason, or null to go on.
+ */
+function curveStopper(ctx: StudioContext, run: RunRow, familyParams: Record<string, unknown>) {
+  const rule = createCurveStopping();
+  const values: number[] = [];
+  const maxEpochs = Number(familyParams.max_epochs);
+  const direction = greaterIsBetter(run.metric) ? "maximize" : "minimize";
+  return async (report: EpochReport): Promise<string | null> => {
+    if (report.valMetric === null || !Number.isFinite(report.valMetric) || !(maxEpochs > 0)) return null;
+    values.push(report.valMetric);
+    const best = bestTrial((await ctx.store.listTrials(run.id)).filter((t) => t.status === "done"), run.metric);
+    const verdict = rule({ values, maxEpochs, incumbent: best?.valScore ?? null, direction, metric: run.metric });
+    return verdict.decision === "stop" ? verdict.reason : null;
+  };
 }
 
 function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; reason: string } {

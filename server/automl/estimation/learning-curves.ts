@@ -176,7 +176,7 @@ export function extrapolateCurve(values: readonly number[], maxEpochs: number, g
   const halfSpan = Math.max(...z) / 2 - lo / 2;
   const half = halfSpan > 0 ? halfSpan : 1e-9 * Math.max(1, Math.abs(lo));
   const u = Float64Array.from(z, (v) => (v / 2 - lo / 2) / half);
-  const toMetric = (v: number) => sign * (lo + 2 * (half * v));
+  const toMetric = (v: number) => sign * (lo + half * v + half * v);
   const xs = Float64Array.from({ length: t }, (_, i) => i + 1);
   const noise = Math.max(NOISE_FLOOR, noiseLevel(u));
   const best = Math.max(...u);
@@ -197,7 +197,7 @@ export function extrapolateCurve(values: readonly number[], maxEpochs: number, g
   }
 
   return {
-    final: { mean: toMetric(final.mean), sd: 2 * half * final.sd },
+    final: { mean: toMetric(final.mean), sd: half * final.sd + half * final.sd },
     observedBest: sign * Math.max(...z),
     curve,
     weights: Object.fromEntries(CURVE_MODELS.map((name, k) => [name, weights[k]])) as Record<CurveModelName, number>,

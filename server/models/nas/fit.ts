@@ -1,0 +1,256 @@
+import { z } from "zod";
+import type { Params } from "../../automl/space/suggest";
+import type { FitContext, FitInput, FitResult, Matrix } from "../family";
+import type { Metric } from "../../contracts/dataset";
+import { greaterIsBetter, metricsFor, score } from "../../automl/estimation/metrics";
+import { headFor } from "../tfjs-mlp/network";
+import { Rng } from "../tfjs-mlp/rng";
+import type { TargetScaler } from "../tfjs-mlp/fitted";
+import type { Architecture, Weights } from "./architecture";
+import { buildModel, writeWeights } from "./build";
+import { NasTrainer, type LrSchedule, type TrainData, type TrainingConfig as EngineConfig } from "./engine";
+import { inheritWeights } from "./inherit";
+import { NAS_SPACES, toArchitecture, trainingConfig, type TrainingConfig } from "./space";
+import { FittedNas } from "./fitted";
+import { decodeCheckpoint, encodeCheckpoint, type TrainingState } from "./checkpoint";
+
+/** Early stopping's patience and the epoch cap, recorded in every trial as fixed values (see index.ts) */
+export const PATIENCE = 10;
+export const MAX_EPOCHS = 100;
+/** The "step" schedule: the rate halves every 10 epochs, so a plateau long enough to stop early has seen a drop */
+const STEP_SCHEDULE: LrSchedule = { type: "step", everyEpochs: 10, factor: 0.5 };
+/** SGD's momentum in the space's "sgd_momentum" */
+const SGD_MOMENTUM = 0.9;
+/** Training rows scored each epoch for the training metric (a fixed, seeded sample) */
+const TRAIN_METRIC_ROWS = 5000;
+/** Reasons that end training for good; "stopped", "deadline" and "paused" are the caller's limits, and a resume goes on */
+const FINAL_REASONS = new Set(["early stopping", "max epochs", "diverged"]);
+
+/** The loop's own hyperparameters; values missing from a trial (e.g. the defaults) take these. */
+const LoopParams = z.object({
+  patience: z.number().int().positive().default(PATIENCE),
+  max_epochs: z.number().int().positive().default(MAX_EPOCHS),
+});
+
+/** A trained network whose weights a child architecture starts from where its layers match (inherit.ts). */
+export interface ParentNetwork {
+  arch: Architecture;
+  weights: Weights;
+}
+
+export interface NasFitResult extends FitResult {
+  model: FittedNas;
+}
+
+interface Best {
+  value: number;
+  epoch: number;
+  weights: Weights;
+}
+
+/** The loop's own state; with the engine's, what a checkpoint holds. */
+interface Progress {
+  /** the best epoch so far (early stopping); null in a fixed-epoch fit */
+  best: Best | null;
+  monitorMetric: boolean | null;
+  badEpochs: number;
+  /** set once training has ended for good, to its reason (FINAL_REASONS) */
+  finished: string | null;
+}
+
+/** The engine's form of a trial's training hyperparameters. A cosine schedule spans max_epochs, also in a fixed-epoch refit, so that a refit follows the rates its validation fit did. */
+export function engineConfig(t: TrainingConfig, maxEpochs: number): EngineConfig {
+  const schedule: LrSchedule = t.lr_schedule === "cosine" ? { type: "cosine", epochs: maxEpochs } : t.lr_schedule === "step" ? STEP_SCHEDULE : { type: "constant" };
+  const optimizer = t.optimizer === "sgd_momentum" ? { optimizer: "sgd" as const, momentum: SGD_MOMENTUM } : { optimizer: t.optimizer };
+  return { ...optimizer, learningRate: t.learning_rate, schedule, batchSize: t.batch_size };
+}
+
+/** ModelFamily.fit: a searched network trained from its own initial weights. */
+export function fitNas(input: FitInput, params: Params, ctx: FitContext): Promise<NasFitResult> {
+  return fitNasFrom(input, params, ctx);
+}
+
+/**
+ * Trains the network of a trial's params (space.ts) with the NAS engine, with the MLP's loop semantics (tfjs-mlp/fit.ts):
+ * seeded shuffling every epoch, validation loss and the run's metric every epoch (and the metric on a fixed training
+ * sample), early stopping on the metric (or the validation loss where the metric is undefined) after `patience`
+ * epochs without improvement, best weights restored; at most `max_epochs`. Ends at ctx.deadline or when ctx.onEpoch
+ * says "stop", keeping the best weights so far. ctx.epochs trains exactly that many epochs instead and keeps the final
+ * weights (validation may then be empty). Regression targets are standardised for training and mapped back.
+ * ctx.pauseAt / ctx.resume pause and continue bit for bit (checkpoint.ts).
+ *
+ * The engine trains; every epoch its weights go into the TensorFlow.js model of the architecture (build.ts), which
+ * scores the epoch and is the fitted model, so what was reported is what the model predicts.
+ *
+ * With `parent`, every layer whose name and shapes match the parent's starts from the parent's trained weights (weight
+ * inheritance); FitResult.model.inherited names them. A resumed fit takes them from its checkpoint instead.
+ */
+export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitContext, parent?: ParentNetwork): Promise<NasFitResult> {
+  const loop = LoopParams.parse(rawParams);
+  const { task, xTrain, yTrain, xVal, yVal, sampleWeight } = input;
+  if (xTrain.rows === 0) throw new Error("nas: no training rows");
+  if (yTrain.length !== xTrain.rows) throw new Error(`nas: ${yTrain.length} targets for ${xTrain.rows} training rows`);
+  if (xVal.rows > 0 && xVal.cols !== xTrain.cols) throw new Error("nas: training and validation matrices differ in columns");
+  if (sampleWeight) checkWeights(sampleWeight, xTrain.rows);
+  const fixedEpochs = ctx.epochs;
+  if (fixedEpochs !== undefined && !(Number.isInteger(fixedEpochs) && fixedEpochs >= 1)) {
+    throw new Error(`nas: epochs must be a positive integer, got ${fixedEpochs}`);
+  }
+  if (ctx.pauseAt !== undefined && !(Number.isInteger(ctx.pauseAt) && ctx.pauseAt >= 1)) {
+    throw new Error(`nas: pauseAt must be a positive integer, got ${ctx.pauseAt}`);
+  }
+  const arch = toArchitecture(rawParams, xTrain.cols, headFor(task));
+  const space = z.enum(NAS_SPACES).parse(rawParams.nas_space);
+  const config = engineConfig(trainingConfig(rawParams), loop.max_epochs);
+  const scaler = task.type === "regression" ? fitScaler(yTrain) : null;
+  const resumed = ctx.resume && decodeCheckpoint(ctx.resume, { seed: ctx.seed, arch, rows: xTrain.rows });
+
+  const trainer = new NasTrainer(arch, config, { seed: ctx.seed });
+  let fitted: FittedNas | undefined;
+  try {
+    let inherited: string[] = [];
+    if (resumed) {
+      trainer.restore(resumed.trainer);
+      inherited = resumed.inherited;
+    } else if (parent) {
+      const inheritance = inheritWeights(parent.arch, parent.weights, arch, trainer.exportWeights());
+      trainer.importWeights(inheritance.weights);
+      inherited = inheritance.inherited;
+    }
+    fitted = new FittedNas(buildModel(arch, ctx.seed), arch, space, task, scaler, rawParams, inherited);
+    // the model holds the latest weights between epochs; a resumed fit that trains no further returns them (or the best)
+    writeWeights(fitted.model, trainer.exportWeights());
+    const p: Progress = resumed
+      ? { best: resumed.best, monitorMetric: resumed.monitorMetric, badEpochs: resumed.badEpochs, finished: resumed.finished }
+      : { best: null, monitorMetric: null, badEpochs: 0, finished: null };
+    const data: TrainData = { x: xTrain, y: scaler ? standardise(yTrain, scaler) : yTrain, sampleWeight };
+    const trainSample = sampleRows(xTrain, yTrain, TRAIN_METRIC_ROWS, new Rng(ctx.seed ^ 0x5bd1e995));
+    const metric = metricsFor(task).includes(ctx.metric) ? ctx.metric : null;
+    const maxEpochs = fixedEpochs ?? loop.max_epochs;
+    const pauseAt = ctx.pauseAt ?? Infinity;
+
+    let reason = p.finished; // a checkpoint of a finished fit trains no further
+    while (!reason && trainer.epoch < maxEpochs && trainer.epoch < pauseAt) {
+      const started = performance.now();
+      const epoch = await trainer.trainEpoch(data, { deadline: ctx.deadline });
+      const weights = trainer.exportWeights();
+      writeWeights(fitted.model, weights);
+      const val = evaluate(fitted, xVal, yVal, metric);
+      const train = trainSample ? evaluate(fitted, trainSample.x, trainSample.y, metric) : null;
+      const decision = await ctx.onEpoch({
+        epoch: epoch.epoch,
+        trainLoss: epoch.loss,
+        valLoss: val.loss,
+        trainMetric: train?.metric ?? null,
+        valMetric: val.metric,
+        seconds: (performance.now() - started) / 1000,
+      });
+
+      if (fixedEpochs === undefined) {
+        p.monitorMetric ??= val.metric !== null && Number.isFinite(val.metric);
+        // without validation rows (not a studio case) the training loss is all there is to watch
+        const value = p.monitorMetric ? val.metric! : xVal.rows > 0 ? val.loss : epoch.loss;
+        const higher = p.monitorMetric ? greaterIsBetter(metric as Metric) : false;
+        if (!p.best || isBetter(value, p.best.value, higher)) {
+          p.best = { value, epoch: epoch.epoch, weights }; // exportWeights' arrays are copies, and writeWeights copied them
+          p.badEpochs = 0;
+        } else {
+          p.badEpochs++;
+        }
+      }
+
+      if (decision === "stop") {
+        reason = "stopped";
+        break;
+      }
+      if (epoch.stopped || Date.now() >= ctx.deadline) {
+        reason = "deadline";
+        break;
+      }
+      if (!Number.isFinite(epoch.loss)) {
+        reason = "diverged";
+        break;
+      }
+      if (fixedEpochs === undefined && p.badEpochs >= loop.patience) {
+        reason = "early stopping";
+        break;
+      }
+    }
+    reason ??= trainer.epoch >= maxEpochs ? "max epochs" : "paused";
+    if (FINAL_REASONS.has(reason)) p.finished = reason;
+    const checkpoint =
+      ctx.pauseAt === undefined ? undefined : encodeCheckpoint(snapshot(p, { seed: ctx.seed, rows: xTrain.rows, arch, inherited, trainer }));
+    if (p.best) writeWeights(fitted.model, p.best.weights);
+    return { model: fitted, epochs: trainer.epoch, bestEpoch: p.best?.epoch ?? trainer.epoch, reason, ...(checkpoint && { checkpoint }) };
+  } catch (err) {
+    fitted?.dispose();
+    throw err;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** The whole training state: between epochs only. */
+function snapshot(p: Progress, fit: { seed: number; rows: number; arch: Architecture; inherited: string[]; trainer: NasTrainer }): TrainingState {
+  const { seed, rows, arch, inherited, trainer } = fit;
+  return { seed, rows, arch, inherited, trainer: trainer.state(), finished: p.finished, monitorMetric: p.monitorMetric, badEpochs: p.badEpochs, best: p.best };
+}
+
+function checkWeights(w: Float32Array, rows: number): void {
+  if (w.length !== rows) throw new Error(`nas: ${w.length} sample weights for ${rows} training rows`);
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!(w[i] >= 0 && Number.isFinite(w[i]))) throw new Error(`nas: sample weight ${w[i]} at row ${i} is not a finite number >= 0`);
+    sum += w[i];
+  }
+  if (!(sum > 0)) throw new Error("nas: sample weights sum to 0");
+}
+
+function isBetter(value: number, bestValue: number, higher: boolean): boolean {
+  if (Number.isNaN(value)) return false;
+  if (Number.isNaN(bestValue)) return true;
+  return higher ? value > bestValue : value < bestValue;
+}
+
+function fitScaler(y: Float32Array): TargetScaler {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i];
+  mean /= y.length;
+  let ss = 0;
+  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
+  const std = Math.sqrt(ss / y.length);
+  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
+}
+
+function standardise(y: Float32Array, { mean, std }: TargetScaler): Float32Array {
+  return y.map((v) => (v - mean) / std);
+}
+
+function sampleRows(x: Matrix, y: Float32Array, n: number, rng: Rng): { x: Matrix; y: Float32Array } | null {
+  if (x.rows === 0) return null;
+  if (x.rows <= n) return { x, y };
+  const pick = rng.shuffle(new Uint32Array(x.rows).map((_, i) => i)).subarray(0, n).sort();
+  const data = new Float32Array(n * x.cols);
+  const ys = new Float32Array(n);
+  pick.forEach((r, i) => {
+    data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
+    ys[i] = y[r];
+  });
+  return { x: { rows: n, cols: x.cols, data }, y: ys };
+}
+
+/** Loss (as trained: cross-entropy, or squared error of the standardised target) and metric of the current model. */
+function evaluate(fitted: FittedNas, x: Matrix, y: Float32Array, metric: Metric | null): { loss: number; metric: number | null } {
+  if (x.rows === 0) return { loss: NaN, metric: null };
+  const pred = fitted.predict(x);
+  const n = y.length;
+  let loss = 0;
+  if (fitted.task.type === "regression") {
+    const std = fitted.scaler?.std ?? 1;
+    for (let i = 0; i < n; i++) loss += ((pred[i] - y[i]) / std) ** 2;
+  } else {
+    const k = fitted.task.type === "binary" ? 2 : fitted.arch.outputs;
+    for (let i = 0; i < n; i++) loss -= Math.log(Math.min(Math.max(pred[i * k + y[i]], 1e-15), 1 - 1e-15));
+  }
+  return { loss: loss / n, metric: metric ? score(metric, fitted.task, y, pred) : null };
+}
