@@ -103,10 +103,16 @@ test.describe("studio main flow on credit-g", () => {
     await page.getByTestId("strategy-select").selectOption("random");
     await page.getByTestId("scheduler-select").selectOption("none");
     await expect(page.getByTestId("preset-hyperband")).toHaveAttribute("aria-pressed", "false");
+    // the model family and the performance estimation are chosen per run (this one keeps the MLP and full training)
+    await expect(page.getByTestId("family-select")).toHaveValue("mlp");
+    await expect(page.getByTestId("family-select").locator("option")).toHaveText([/^MLP/, /^Neural architecture search/]);
+    await expect(page.getByTestId("estimation-select")).toHaveValue("full");
     await page.getByTestId("start-run").click();
     await page.waitForURL(/\/runs\/[\w-]+$/);
     runId = page.url().split("/runs/")[1];
     await expect(page.getByTestId("run-scheduler")).toContainText("none");
+    await expect(page.getByTestId("run-family")).toContainText("mlp");
+    await expect(page.getByTestId("run-estimation")).toContainText("full");
     expect(runId).toBeTruthy();
 
     // a marker that a reload would wipe: the leaderboard must fill in place

@@ -10,6 +10,8 @@ import { useDeleteRun } from "../queries/delete-run";
 import { archiveUrl, leaderboardCsvUrl, useRun } from "../queries/get-run";
 import { useTrialCurve } from "../queries/get-trial-curve";
 import { useTrialFeatures } from "../queries/get-trial-features";
+import { useTrialArchitecture } from "../queries/get-trial-architecture";
+import { ArchitectureDiagram } from "../charts/architecture-diagram";
 import { useRunEvents } from "../queries/run-events";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
@@ -38,6 +40,9 @@ export function RunPage({ id }: { id: string }) {
   const curve = useTrialCurve(selectedId);
   const selectedFinished = data?.trials.some((t) => t.id === selectedId && hasScore(t)) ?? false;
   const features = useTrialFeatures(selectedId, selectedFinished);
+  // a NAS candidate's archive holds its architecture once it has finished (also when its curve stopped it early)
+  const selectedNasFinished = data?.trials.some((t) => t.id === selectedId && t.family === "nas" && ["done", "stopped", "pruned"].includes(t.status)) ?? false;
+  const architecture = useTrialArchitecture(selectedId, selectedNasFinished);
 
   if (isPending || !data) return <PageFallback error={isPending ? null : error} />;
   const { run, trials } = data;
@@ -130,6 +135,7 @@ export function RunPage({ id }: { id: string }) {
           ) : curve.isPending ? (
             <p className="muted">Loading the learning curve…</p>
           ) : null}
+          {architecture.data && selectedNasFinished ? <ArchitectureDiagram diagram={architecture.data} /> : null}
           {features.data?.trialId === selectedTrial.id ? <FeaturePanel features={features.data} /> : null}
         </section>
       ) : null}

@@ -13,6 +13,8 @@ import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { createRun } from "../usecases/create-run";
 import { getTrialFeatures } from "../usecases/get-trial-features";
+import { getTrialArchitecture } from "../usecases/get-trial-architecture";
+import { getTrialCurve } from "../usecases/get-trial-curve";
 import { uploadDataset } from "../usecases/upload-dataset";
 import { Coordinator } from "./coordinator";
 import { Supervisor } from "./supervisor";
@@ -211,3 +213,31 @@ async function until(check: () => Promise<boolean>, timeoutMs = 240_000) {
   }
   throw new Error("timed out waiting");
 }
+
+it("searches network architectures with learning-curve estimation: stopped trials say why and keep their score", async () => {
+  const ctx = await studio(1);
+  const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 1, family: "nas", estimation: "curve", validation: "holdout" });
+  expect(created).toMatchObject({ family: "nas", estimation: "curve" });
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  expect(trials).toHaveLength(8);
+  expect(trials.every((t) => t.family === "nas" && t.valScore! > 0.5)).toBe(true);
+  // the strategy explores the three spaces (chain, complex, cell)
+  expect(new Set(trials.map((t) => t.params.nas_space)).size).toBeGreaterThanOrEqual(2);
+  const pruned = trials.filter((t) => t.status === "pruned");
+  expect(pruned.length).toBeGreaterThanOrEqual(1);
+  for (const t of pruned) {
+    expect(t.reason).toMatch(/^stopped at epoch \d+: predicted final auc [\d.]+ ± [\d.]+, [\d.<]+% chance to beat the best [\d.]+; not refit$/);
+    expect(t.epochs).toBeLessThan(Number(t.params.max_epochs));
+    // the forecast the rule judged, to the trial's last epoch
+    const curve = await getTrialCurve(ctx, t.id);
+    expect(curve.forecast).toHaveLength(Number(t.params.max_epochs));
+  }
+  // the best candidate's network, as stored in its archive
+  const diagram = await getTrialArchitecture(ctx, run.bestTrialId!);
+  expect(diagram.nodes[0]).toMatchObject({ id: "input", kind: "input" });
+  expect(diagram.nodes.at(-1)).toMatchObject({ id: "head", kind: "head", label: "sigmoid 1" });
+  expect(diagram.parameterCount).toBeGreaterThan(0);
+});

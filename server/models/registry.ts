@@ -1,9 +1,11 @@
 import type { ModelFamily } from "./family";
 import { mlpFamily } from "./tfjs-mlp";
+import { nasFamily } from "./nas";
 
 /** Every model family the studio can search, by name. */
 export const families: Record<string, ModelFamily> = {
   [mlpFamily.name]: mlpFamily,
+  [nasFamily.name]: nasFamily,
 };
 
 export function getFamily(name: string): ModelFamily {

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../automl/rng";
 import { initBackend } from "../backend";
+import { toArchitecture } from "./space";
 import { BN_EPSILON, layerShapes, nodeInputs, type Architecture, type Weights } from "./architecture";
 import { buildModel, readWeights, writeWeights } from "./build";
 
@@ -101,7 +102,7 @@ function reference(arch: Architecture, weights: Weights, row: number[]): number[
 }
 
 function predict(model: tf.LayersModel, rows: number[][]): number[][] {
-  return tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync() as number[][]);
+  return tf.tidy(() => (model.predict(tf.tensor2d(rows), { batchSize: rows.length }) as tf.Tensor).arraySync() as number[][]);
 }
 
 describe("buildModel", () => {
@@ -109,9 +110,9 @@ describe("buildModel", () => {
     const model = buildModel(mixed, 1);
     const shapes = Object.fromEntries(model.layers.filter((l) => l.weights.length > 0).map((l) => [l.name, l.weights.map((w) => w.shape)]));
     expect(shapes).toEqual(Object.fromEntries(layerShapes(mixed)));
-    // the model lists layers by depth; the set is what matters (linear "f" has no activation layer)
+    // the model lists layers by depth; the set is what matters (linear "f" has no activation layer; identity "skip" is a layer)
     expect(model.layers.map((l) => l.name).sort()).toEqual(
-      ["input", "a", "a.bn", "a.act", "a.dropout", "b.value", "b.gate", "b.mul", "sum", "c", "c.act", "d", "d.act", "e", "e.bn", "e.act", "cat", "f", "head"].sort(),
+      ["input", "a", "a.bn", "a.act", "a.dropout", "b.value", "b.gate", "b.mul", "sum", "c", "c.act", "d", "d.act", "e", "e.bn", "e.act", "cat", "f", "skip", "head"].sort(),
     );
 
     const weights = randomWeights(mixed, 2);
@@ -217,6 +218,27 @@ describe("readWeights / writeWeights", () => {
     expect(() => writeWeights(model, new Map([...weights, ["c", [new Float32Array(14), new Float32Array(3)]]]))).toThrow(
       'writeWeights: layer "c" weight 0 has shape [5, 3], got 14 values',
     );
+    model.dispose();
+  });
+});
+
+describe("buildModel with repeated inputs", () => {
+  it("predicts a stacked cell whose block adds two identities of one node (the first cell's inputs are both the stem)", () => {
+    // a trial's params that once failed in predict with "Cannot read properties of undefined (reading 'backend')"
+    const params = {
+      nas_space: "cell", cell_width: 28, cell_blocks: 3, cell_stack: 3, cell_batch_norm: true, cell_dropout: 0.47, cell_l2: 1e-4,
+      cell_b0_left: 0, cell_b0_left_op: "dense_tanh", cell_b0_right: 1, cell_b0_right_op: "identity",
+      cell_b1_left: 0, cell_b1_left_op: "identity", cell_b1_right: 1, cell_b1_right_op: "identity",
+      cell_b2_left: 0, cell_b2_left_op: "gated", cell_b2_right: 1, cell_b2_right_op: "dense_relu",
+      optimizer: "rmsprop", learning_rate: 0.008, lr_schedule: "step", batch_size: 512,
+    };
+    const model = buildModel(toArchitecture(params, 6, { outputs: 1, head: "sigmoid" }), 1);
+    const rng = createRng(4);
+    const rows = Array.from({ length: 5 }, () => Array.from({ length: 6 }, () => rng.normal()));
+    const first = predict(model, rows);
+    expect(first.flat().every((p) => p >= 0 && p <= 1)).toBe(true);
+    // twice: the failure was a tensor the first call had disposed
+    expect(predict(model, rows)).toEqual(first);
     model.dispose();
   });
 });

@@ -47,7 +47,9 @@ function applyNode(node: NodeSpec, ins: tf.SymbolicTensor[], seed: number): tf.S
       return apply(tf.layers.multiply({ name: `${node.id}.mul` }), [apply(dense("value"), ins[0]), apply(dense("gate"), ins[0])]);
     }
     case "identity":
-      return ins[0];
+      // a layer of its own, not its input passed through: an add of two identities of one node would otherwise get the
+      // same tensor twice, which tfjs-layers' predict disposes twice ("Cannot read properties of undefined")
+      return apply(tf.layers.activation({ activation: "linear", name: node.id }), ins[0]);
     case "add":
       return apply(tf.layers.add({ name: node.id }), ins);
     case "concat":

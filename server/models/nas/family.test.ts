@@ -13,7 +13,9 @@ import type { EpochReport, FitContext, FitInput, Matrix, Task } from "../family"
 import { initBackend } from "../backend";
 import { Rng } from "../tfjs-mlp/rng";
 import { fitNasFrom, FittedNas, nasFamily, type NasFitResult, type ParentNetwork } from "./index";
-import { toArchitecture, trainingConfig } from "./space";
+import { toArchitecture, trainingConfig, type TrainingConfig } from "./space";
+import { engineConfig } from "./fit";
+import { parseTrainingConfig } from "./engine";
 
 const binary: Task = { type: "binary", classes: ["neg", "pos"] };
 const multiclass: Task = { type: "multiclass", classes: ["a", "b", "c"] };
@@ -63,7 +65,8 @@ const complex: Params = {
   nas_space: "complex", complex_stem_units: 24, complex_batch_norm: false, complex_dropout: 0.1, complex_l2: 1e-5, complex_blocks: 2,
   complex_b0_branches: 2, complex_b0_merge: "concat", complex_b0_br0_units: 16, complex_b0_br0_activation: "relu",
   complex_b0_br1_units: 16, complex_b0_br1_activation: "tanh", complex_b0_residual: true,
-  complex_b1_branches: 2, complex_b1_merge: "add", complex_b1_units: 16, complex_b1_br0_activation: "gelu", complex_b1_br1_activation: "selu", complex_b1_residual: false,
+  complex_b1_branches: 2, complex_b1_merge: "add", complex_b1_units: 16, complex_b1_br0_activation: "gelu", complex_b1_br1_activation: "selu",
+  complex_b1_residual: false,
   ...training, lr_schedule: "cosine", patience: 5, max_epochs: 12,
 };
 // a two-block cell (gated, identity, dense ops) stacked twice, batch-normalised
@@ -80,7 +83,9 @@ interface Run {
   reports: Omit<EpochReport, "seconds">[];
 }
 
-async function run(input: FitInput, params: Params, metric: Metric, extra: Partial<FitContext> & { stopAt?: number; parent?: ParentNetwork } = {}): Promise<Run> {
+type RunOptions = Partial<FitContext> & { stopAt?: number; parent?: ParentNetwork };
+
+async function run(input: FitInput, params: Params, metric: Metric, extra: RunOptions = {}): Promise<Run> {
   const reports: Omit<EpochReport, "seconds">[] = [];
   const { stopAt, parent, ...ctx } = extra;
   const fit = await fitNasFrom(
@@ -136,6 +141,20 @@ describe("the family's space", () => {
       { id: "dense1", op: "dense", input: "dense0", units: 64, activation: "relu", ...reg },
     ]);
     expect(trainingConfig(params)).toEqual({ optimizer: "adam", learning_rate: 1e-3, lr_schedule: "constant", batch_size: 256 });
+  });
+});
+
+describe("engineConfig", () => {
+  it("maps the space's training names to the engine's, with the schedules in epochs", () => {
+    const of = (t: Partial<TrainingConfig>) =>
+      parseTrainingConfig(engineConfig({ optimizer: "adam", learning_rate: 0.01, lr_schedule: "constant", batch_size: 128, ...t }, 50));
+    expect(of({})).toMatchObject({ optimizer: "adam", learningRate: 0.01, batchSize: 128, schedule: { type: "constant" } });
+    expect(of({ optimizer: "sgd_momentum", lr_schedule: "cosine" })).toMatchObject({
+      optimizer: "sgd",
+      momentum: 0.9,
+      schedule: { type: "cosine", epochs: 50 },
+    });
+    expect(of({ optimizer: "rmsprop", lr_schedule: "step" })).toMatchObject({ optimizer: "rmsprop", schedule: { type: "step", everyEpochs: 10, factor: 0.5 } });
   });
 });
 
@@ -260,7 +279,12 @@ describe("persistence", () => {
       expect(loaded.arch).toEqual(fit.model.arch);
       expect(loaded.diagram()).toEqual(fit.model.diagram());
       const family = JSON.parse(await fs.readFile(path.join(dir, "family.json"), "utf8"));
-      expect(family).toMatchObject({ format: "automl-studio/tfjs-nas@1", task: { type: task.type }, space: params.nas_space, params: { nas_space: params.nas_space } });
+      expect(family).toMatchObject({
+        format: "automl-studio/tfjs-nas@1",
+        task: { type: task.type },
+        space: params.nas_space,
+        params: { nas_space: params.nas_space },
+      });
       if (task.type === "regression") expect(family.scaler.std).toBeGreaterThan(10);
       await expect(nasFamily.load(dir, binary)).rejects.toThrow(`nas: the saved model is for a ${task.type} task, not binary`);
     } finally {

@@ -58,9 +58,13 @@ interface Progress {
   finished: string | null;
 }
 
-/** The engine's form of a trial's training hyperparameters. A cosine schedule spans max_epochs, also in a fixed-epoch refit, so that a refit follows the rates its validation fit did. */
+/**
+ * The engine's form of a trial's training hyperparameters. A cosine schedule spans max_epochs, also in a fixed-epoch
+ * refit, so that a refit follows the rates its validation fit did.
+ */
 export function engineConfig(t: TrainingConfig, maxEpochs: number): EngineConfig {
-  const schedule: LrSchedule = t.lr_schedule === "cosine" ? { type: "cosine", epochs: maxEpochs } : t.lr_schedule === "step" ? STEP_SCHEDULE : { type: "constant" };
+  const schedule: LrSchedule =
+    t.lr_schedule === "cosine" ? { type: "cosine", epochs: maxEpochs } : t.lr_schedule === "step" ? STEP_SCHEDULE : { type: "constant" };
   const optimizer = t.optimizer === "sgd_momentum" ? { optimizer: "sgd" as const, momentum: SGD_MOMENTUM } : { optimizer: t.optimizer };
   return { ...optimizer, learningRate: t.learning_rate, schedule, batchSize: t.batch_size };
 }

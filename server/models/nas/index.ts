@@ -22,7 +22,13 @@ const DEFAULT_PARAMS: Params = {
 };
 
 function layer(i: number, units: number): Params {
-  return { [`chain_units_${i}`]: units, [`chain_activation_${i}`]: "relu", [`chain_dropout_${i}`]: 0.1, [`chain_batch_norm_${i}`]: false, [`chain_l2_${i}`]: 1e-5 };
+  return {
+    [`chain_units_${i}`]: units,
+    [`chain_activation_${i}`]: "relu",
+    [`chain_dropout_${i}`]: 0.1,
+    [`chain_batch_norm_${i}`]: false,
+    [`chain_l2_${i}`]: 1e-5,
+  };
 }
 
 /**
@@ -33,7 +39,11 @@ export const nasFamily: ModelFamily = {
   name: "nas",
   spaceVersion: SPACE_VERSION,
   // patience and the epoch cap are recorded as fixed values so a trial says what it ran with
-  defineSpace: (suggest) => ({ ...defineSpace(suggest), patience: suggest.fixed("patience", PATIENCE), max_epochs: suggest.fixed("max_epochs", MAX_EPOCHS) }),
+  defineSpace: (suggest) => ({
+    ...defineSpace(suggest),
+    patience: suggest.fixed("patience", PATIENCE),
+    max_epochs: suggest.fixed("max_epochs", MAX_EPOCHS),
+  }),
   defaultParams: () => ({ ...DEFAULT_PARAMS }),
   fit: fitNas,
   async load(dir, task) {
