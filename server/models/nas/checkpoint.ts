@@ -1,16 +1,15 @@
 import { z } from "zod";
 import { architectureSchema, checkWeights, layerShapes, parameterCount, type Architecture, type Weights } from "./architecture";
 import type { TrainerState } from "./engine";
+import { encodeContainer, readHeader, readSections, type Arrays, type Sections } from "../layers/checkpoint-codec";
 
 /**
  * A paused NAS fit: everything the rest of its training depends on, so that resuming gives bit-for-bit what
  * uninterrupted training would have (a Hyperband rung promotes a trial and it continues from here). The engine's
  * row order is a function of its rng alone (trainer.ts), so no order is stored.
  *
- * Binary layout, little-endian (the byte order of every platform Node runs on, so typed arrays are copied as is):
- *   "NASC" | u32 header length | header: UTF-8 JSON, space-padded to a multiple of 8 | the arrays, in SECTIONS
- *   order, each padded to a multiple of 8 bytes. The header carries the scalars, the architecture and each
- *   array's element count.
+ * Stored in the container of layers/checkpoint-codec.ts with magic "NASC" and the arrays in SECTIONS order; the
+ * header carries the scalars, the architecture and each array's element count.
  */
 export interface TrainingState {
   /** the fit's seed: the training-metric sample is drawn from it again on resume */
@@ -42,7 +41,6 @@ export interface CheckpointExpectation {
 const MAGIC = "NASC";
 const VERSION = 1;
 
-type Kind = "f32" | "f64" | "u32";
 const SECTIONS = [
   ["theta", "f32"],
   ["stats", "f32"],
@@ -53,9 +51,8 @@ const SECTIONS = [
   ["bestValue", "f64"],
   // the best epoch's layers in layerShapes(arch) order, each layer's arrays in getWeights() order
   ["bestWeights", "f32"],
-] as const satisfies readonly (readonly [string, Kind])[];
+] as const satisfies Sections;
 type SectionName = (typeof SECTIONS)[number][0];
-type Arrays = Record<SectionName, Float32Array | Float64Array | Uint32Array>;
 
 const Header = z
   .object({
@@ -76,10 +73,8 @@ const Header = z
   .strict();
 type Header = z.infer<typeof Header>;
 
-const padded = (n: number) => Math.ceil(n / 8) * 8;
-
 export function encodeCheckpoint(s: TrainingState): Uint8Array {
-  const arrays: Arrays = {
+  const arrays: Arrays<typeof SECTIONS> = {
     theta: s.trainer.theta,
     stats: s.trainer.stats,
     m: s.trainer.m,
@@ -88,7 +83,7 @@ export function encodeCheckpoint(s: TrainingState): Uint8Array {
     bestValue: new Float64Array(s.best ? [s.best.value] : []),
     bestWeights: s.best ? flattenWeights(s.arch, s.best.weights) : new Float32Array(0),
   };
-  const header: Header = {
+  const header: Omit<Header, "lengths"> = {
     version: VERSION,
     seed: s.seed,
     rows: s.rows,
@@ -100,36 +95,13 @@ export function encodeCheckpoint(s: TrainingState): Uint8Array {
     badEpochs: s.badEpochs,
     bestEpoch: s.best?.epoch ?? null,
     inherited: s.inherited,
-    lengths: SECTIONS.map(([name]) => arrays[name].length),
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const headerBytes = padded(json.length);
-  let size = 8 + headerBytes;
-  for (const [name] of SECTIONS) size += padded(arrays[name].byteLength);
-  const out = new Uint8Array(size);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(4, headerBytes, true);
-  out.fill(0x20, 8, 8 + headerBytes);
-  out.set(json, 8);
-  let offset = 8 + headerBytes;
-  for (const [name] of SECTIONS) {
-    const a = arrays[name];
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
-    offset += padded(a.byteLength);
-  }
-  return out;
+  return encodeContainer(MAGIC, header, SECTIONS, arrays);
 }
 
 /** Reads a checkpoint, checking it is whole and made by a fit of this network, data and seed. */
 export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectation): TrainingState {
-  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new Error("nas: not a NAS checkpoint");
-  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerBytes)));
-  } catch {
-    throw new Error("nas: checkpoint header is unreadable");
-  }
+  const { json, headerBytes } = readHeader(bytes, MAGIC, "nas", "not a NAS checkpoint");
   const version = (json as { version?: unknown } | null)?.version;
   if (version !== VERSION) throw new Error(`nas: checkpoint version ${String(version)} is not supported (expected ${VERSION})`);
   const parsed = Header.safeParse(json);
@@ -141,17 +113,7 @@ export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectat
   const difference = architectureDifference(header.architecture, expected.arch);
   if (difference) throw new Error(`nas: checkpoint does not match this network: ${difference}`);
 
-  const arrays = {} as Arrays;
-  let offset = 8 + headerBytes;
-  SECTIONS.forEach(([name, kind], i) => {
-    const Type = kind === "f32" ? Float32Array : kind === "f64" ? Float64Array : Uint32Array;
-    const byteLength = header.lengths[i] * Type.BYTES_PER_ELEMENT;
-    if (!(offset + byteLength <= bytes.length)) throw new Error("nas: checkpoint is truncated");
-    // a copy: the input may sit at any offset of its buffer (a Node Buffer's slice is a view into a shared pool), and
-    // the state must not alias the caller's bytes
-    arrays[name] = new Type(new Uint8Array(bytes.subarray(offset, offset + byteLength)).buffer);
-    offset += padded(byteLength);
-  });
+  const arrays = readSections(bytes, headerBytes, SECTIONS, header.lengths, "nas");
 
   const f32 = (name: SectionName) => arrays[name] as Float32Array;
   const params = parameterCount(expected.arch);

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Params } from "../../automl/space/suggest";
-import type { FitContext, FitInput, FitResult, Matrix } from "../family";
-import type { Metric } from "../../contracts/dataset";
-import { greaterIsBetter, metricsFor, score } from "../../automl/estimation/metrics";
+import type { FitContext, FitInput, FitResult } from "../family";
+import { metricsFor } from "../../automl/estimation/metrics";
+import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
 import { headFor } from "../tfjs-mlp/network";
 import { Rng } from "../tfjs-mlp/rng";
-import type { TargetScaler } from "../tfjs-mlp/fitted";
+import type { TargetScaler } from "../layers/predict";
 import type { Architecture, Weights } from "./architecture";
 import { buildModel, writeWeights } from "./build";
 import { NasTrainer, type LrSchedule, type TrainData, type TrainingConfig as EngineConfig } from "./engine";
@@ -95,7 +95,7 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
   if (xTrain.rows === 0) throw new Error("nas: no training rows");
   if (yTrain.length !== xTrain.rows) throw new Error(`nas: ${yTrain.length} targets for ${xTrain.rows} training rows`);
   if (xVal.rows > 0 && xVal.cols !== xTrain.cols) throw new Error("nas: training and validation matrices differ in columns");
-  if (sampleWeight) checkWeights(sampleWeight, xTrain.rows);
+  if (sampleWeight) checkSampleWeights(sampleWeight, xTrain.rows, "nas");
   const fixedEpochs = ctx.epochs;
   if (fixedEpochs !== undefined && !(Number.isInteger(fixedEpochs) && fixedEpochs >= 1)) {
     throw new Error(`nas: epochs must be a positive integer, got ${fixedEpochs}`);
@@ -139,8 +139,8 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
       const epoch = await trainer.trainEpoch(data, { deadline: ctx.deadline });
       const weights = trainer.exportWeights();
       writeWeights(fitted.model, weights);
-      const val = evaluate(fitted, xVal, yVal, metric);
-      const train = trainSample ? evaluate(fitted, trainSample.x, trainSample.y, metric) : null;
+      const val = evaluate(fitted, fitted.arch.outputs, xVal, yVal, metric);
+      const train = trainSample ? evaluate(fitted, fitted.arch.outputs, trainSample.x, trainSample.y, metric) : null;
       const decision = await ctx.onEpoch({
         epoch: epoch.epoch,
         trainLoss: epoch.loss,
@@ -151,34 +151,13 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
       });
 
       if (fixedEpochs === undefined) {
-        p.monitorMetric ??= val.metric !== null && Number.isFinite(val.metric);
         // without validation rows (not a studio case) the training loss is all there is to watch
-        const value = p.monitorMetric ? val.metric! : xVal.rows > 0 ? val.loss : epoch.loss;
-        const higher = p.monitorMetric ? greaterIsBetter(metric as Metric) : false;
-        if (!p.best || isBetter(value, p.best.value, higher)) {
-          p.best = { value, epoch: epoch.epoch, weights }; // exportWeights' arrays are copies, and writeWeights copied them
-          p.badEpochs = 0;
-        } else {
-          p.badEpochs++;
-        }
+        const value = improvement(p, val, metric, xVal.rows > 0 ? val.loss : epoch.loss);
+        // exportWeights' arrays are copies, and writeWeights copied them
+        if (value !== null) p.best = { value, epoch: epoch.epoch, weights };
       }
-
-      if (decision === "stop") {
-        reason = "stopped";
-        break;
-      }
-      if (epoch.stopped || Date.now() >= ctx.deadline) {
-        reason = "deadline";
-        break;
-      }
-      if (!Number.isFinite(epoch.loss)) {
-        reason = "diverged";
-        break;
-      }
-      if (fixedEpochs === undefined && p.badEpochs >= loop.patience) {
-        reason = "early stopping";
-        break;
-      }
+      reason = stopReason(decision, epoch.stopped, ctx.deadline, epoch.loss, fixedEpochs === undefined && p.badEpochs >= loop.patience);
+      if (reason) break;
     }
     reason ??= trainer.epoch >= maxEpochs ? "max epochs" : "paused";
     if (FINAL_REASONS.has(reason)) p.finished = reason;
@@ -200,61 +179,6 @@ function snapshot(p: Progress, fit: { seed: number; rows: number; arch: Architec
   return { seed, rows, arch, inherited, trainer: trainer.state(), finished: p.finished, monitorMetric: p.monitorMetric, badEpochs: p.badEpochs, best: p.best };
 }
 
-function checkWeights(w: Float32Array, rows: number): void {
-  if (w.length !== rows) throw new Error(`nas: ${w.length} sample weights for ${rows} training rows`);
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (!(w[i] >= 0 && Number.isFinite(w[i]))) throw new Error(`nas: sample weight ${w[i]} at row ${i} is not a finite number >= 0`);
-    sum += w[i];
-  }
-  if (!(sum > 0)) throw new Error("nas: sample weights sum to 0");
-}
-
-function isBetter(value: number, bestValue: number, higher: boolean): boolean {
-  if (Number.isNaN(value)) return false;
-  if (Number.isNaN(bestValue)) return true;
-  return higher ? value > bestValue : value < bestValue;
-}
-
-function fitScaler(y: Float32Array): TargetScaler {
-  let mean = 0;
-  for (let i = 0; i < y.length; i++) mean += y[i];
-  mean /= y.length;
-  let ss = 0;
-  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
-  const std = Math.sqrt(ss / y.length);
-  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
-}
-
 function standardise(y: Float32Array, { mean, std }: TargetScaler): Float32Array {
   return y.map((v) => (v - mean) / std);
-}
-
-function sampleRows(x: Matrix, y: Float32Array, n: number, rng: Rng): { x: Matrix; y: Float32Array } | null {
-  if (x.rows === 0) return null;
-  if (x.rows <= n) return { x, y };
-  const pick = rng.shuffle(new Uint32Array(x.rows).map((_, i) => i)).subarray(0, n).sort();
-  const data = new Float32Array(n * x.cols);
-  const ys = new Float32Array(n);
-  pick.forEach((r, i) => {
-    data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
-    ys[i] = y[r];
-  });
-  return { x: { rows: n, cols: x.cols, data }, y: ys };
-}
-
-/** Loss (as trained: cross-entropy, or squared error of the standardised target) and metric of the current model. */
-function evaluate(fitted: FittedNas, x: Matrix, y: Float32Array, metric: Metric | null): { loss: number; metric: number | null } {
-  if (x.rows === 0) return { loss: NaN, metric: null };
-  const pred = fitted.predict(x);
-  const n = y.length;
-  let loss = 0;
-  if (fitted.task.type === "regression") {
-    const std = fitted.scaler?.std ?? 1;
-    for (let i = 0; i < n; i++) loss += ((pred[i] - y[i]) / std) ** 2;
-  } else {
-    const k = fitted.task.type === "binary" ? 2 : fitted.arch.outputs;
-    for (let i = 0; i < n; i++) loss -= Math.log(Math.min(Math.max(pred[i * k + y[i]], 1e-15), 1 - 1e-15));
-  }
-  return { loss: loss / n, metric: metric ? score(metric, fitted.task, y, pred) : null };
 }

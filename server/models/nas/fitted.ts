@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ArchitectureDiagramDto } from "../../contracts/architecture";
 import type { Params } from "../../automl/space/suggest";
 import type { FittedModel, Matrix, Task } from "../family";
-import { predictOutputs, type TargetScaler } from "../tfjs-mlp/fitted";
+import { predictTask, type TargetScaler } from "../layers/predict";
 import type { Architecture, Weights } from "./architecture";
 import { readWeights } from "./build";
 import { toDiagram } from "./diagram";
@@ -29,20 +29,7 @@ export class FittedNas implements FittedModel {
   /** binary: rows x 2 probabilities; multiclass: rows x k; regression: one value per row, in target units */
   predict(x: Matrix): Float32Array {
     if (x.cols !== this.arch.inputs) throw new Error(`nas: expected ${this.arch.inputs} columns, got ${x.cols}`);
-    const raw = predictOutputs(this.model, x, this.arch.outputs);
-    if (this.task.type === "binary") {
-      const out = new Float32Array(x.rows * 2);
-      for (let i = 0; i < x.rows; i++) {
-        out[2 * i] = 1 - raw[i];
-        out[2 * i + 1] = raw[i];
-      }
-      return out;
-    }
-    if (this.task.type === "regression" && this.scaler) {
-      const { mean, std } = this.scaler;
-      for (let i = 0; i < raw.length; i++) raw[i] = raw[i] * std + mean;
-    }
-    return raw;
+    return predictTask(this.model, x, this.arch.outputs, this.task, this.scaler);
   }
 
   /** every weight of the model, batch-norm moving statistics included (as the MLP counts) */

@@ -1,12 +1,12 @@
 import type { RunnerState } from "./train-step";
+import { encodeContainer, readHeader, readSections, type Arrays, type Sections } from "../layers/checkpoint-codec";
 
 /**
  * A paused MLP fit: everything the rest of its training depends on, so that resuming gives bit-for-bit what
  * uninterrupted training would have (a Hyperband rung promotes a trial and it continues from here).
  *
- * Binary layout, little-endian (the byte order of every platform Node runs on, so typed arrays are copied as is):
- *   "MLPC" | u32 header length | header: UTF-8 JSON, space-padded to a multiple of 8 | the arrays, in SECTIONS
- *   order, each padded to a multiple of 8 bytes. The header carries the scalars and each array's element count.
+ * Stored in the container of layers/checkpoint-codec.ts with magic "MLPC" and the arrays in SECTIONS order; the
+ * header carries the scalars and each array's element count.
  */
 export interface TrainingState extends RunnerState {
   /** the fit's seed: the training-metric sample is drawn from it again on resume */
@@ -40,7 +40,6 @@ export interface CheckpointExpectation {
 const MAGIC = "MLPC";
 const VERSION = 1;
 
-type Kind = "f32" | "f64" | "u32";
 const SECTIONS = [
   ["theta", "f32"],
   ["m", "f32"],
@@ -52,9 +51,8 @@ const SECTIONS = [
   ["bestValue", "f64"],
   ["bestTheta", "f32"],
   ["bestStats", "f32"],
-] as const satisfies readonly (readonly [string, Kind])[];
+] as const satisfies Sections;
 type SectionName = (typeof SECTIONS)[number][0];
-type Arrays = Record<SectionName, Float32Array | Float64Array | Uint32Array>;
 
 interface Header {
   version: number;
@@ -69,10 +67,8 @@ interface Header {
   lengths: number[];
 }
 
-const padded = (n: number) => Math.ceil(n / 8) * 8;
-
 export function encodeCheckpoint(s: TrainingState): Uint8Array {
-  const arrays: Arrays = {
+  const arrays: Arrays<typeof SECTIONS> = {
     theta: s.theta,
     m: s.m,
     v: s.v,
@@ -83,7 +79,7 @@ export function encodeCheckpoint(s: TrainingState): Uint8Array {
     bestTheta: s.best?.theta ?? new Float32Array(0),
     bestStats: s.best?.stats ?? new Float32Array(0),
   };
-  const header: Header = {
+  const header: Omit<Header, "lengths"> = {
     version: VERSION,
     seed: s.seed,
     epoch: s.epoch,
@@ -92,50 +88,18 @@ export function encodeCheckpoint(s: TrainingState): Uint8Array {
     monitorMetric: s.monitorMetric,
     badEpochs: s.badEpochs,
     bestEpoch: s.best?.epoch ?? null,
-    lengths: SECTIONS.map(([name]) => arrays[name].length),
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const headerBytes = padded(json.length);
-  let size = 8 + headerBytes;
-  for (const [name] of SECTIONS) size += padded(arrays[name].byteLength);
-  const out = new Uint8Array(size);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(4, headerBytes, true);
-  out.fill(0x20, 8, 8 + headerBytes);
-  out.set(json, 8);
-  let offset = 8 + headerBytes;
-  for (const [name] of SECTIONS) {
-    const a = arrays[name];
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
-    offset += padded(a.byteLength);
-  }
-  return out;
+  return encodeContainer(MAGIC, header, SECTIONS, arrays);
 }
 
 /** Reads a checkpoint, checking it is whole and made by a fit of this network, data and seed. */
 export function decodeCheckpoint(bytes: Uint8Array, expected: CheckpointExpectation): TrainingState {
-  if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) throw new Error("mlp: not an MLP checkpoint");
-  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerBytes))) as Header;
-  } catch {
-    throw new Error("mlp: checkpoint header is unreadable");
-  }
+  const { json, headerBytes } = readHeader(bytes, MAGIC, "mlp", "not an MLP checkpoint");
+  const header = json as Header;
   if (header.version !== VERSION) throw new Error(`mlp: checkpoint version ${header.version} is not supported (expected ${VERSION})`);
   if (!Array.isArray(header.lengths) || header.lengths.length !== SECTIONS.length) throw new Error("mlp: checkpoint header is unreadable");
 
-  const arrays = {} as Arrays;
-  let offset = 8 + headerBytes;
-  SECTIONS.forEach(([name, kind], i) => {
-    const Type = kind === "f32" ? Float32Array : kind === "f64" ? Float64Array : Uint32Array;
-    const byteLength = header.lengths[i] * Type.BYTES_PER_ELEMENT;
-    if (!(offset + byteLength <= bytes.length)) throw new Error("mlp: checkpoint is truncated");
-    // a copy: the input may sit at any offset of its buffer (a Node Buffer's slice is a view into a shared pool), and
-    // the state must not alias the caller's bytes
-    arrays[name] = new Type(new Uint8Array(bytes.subarray(offset, offset + byteLength)).buffer);
-    offset += padded(byteLength);
-  });
+  const arrays = readSections(bytes, headerBytes, SECTIONS, header.lengths, "mlp");
 
   const f32 = (name: SectionName) => arrays[name] as Float32Array;
   const [theta, stats, order, rng] = [f32("theta"), f32("stats"), arrays.order as Uint32Array, arrays.rng as Uint32Array];

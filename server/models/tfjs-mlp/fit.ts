@@ -1,13 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Params } from "../../automl/space/suggest";
 import type { FitContext, FitInput, FitResult, Matrix, Task } from "../family";
-import type { Metric } from "../../contracts/dataset";
-import { greaterIsBetter, metricsFor, score } from "../../automl/estimation/metrics";
+import { metricsFor } from "../../automl/estimation/metrics";
+import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
 import { assignWeights, buildModel, flattenTrainable, headFor, movingStats, paramSlots, type NetSpec, type ParamSlot } from "./network";
 import { parseParams } from "./space";
 import { Rng } from "./rng";
 import { flattenStats, StepRunner, unflattenStats, type Batch, type BatchWeight } from "./train-step";
-import { FittedMlp, type TargetScaler } from "./fitted";
+import { FittedMlp } from "./fitted";
+import type { TargetScaler } from "../layers/predict";
 import { decodeCheckpoint, encodeCheckpoint, type TrainingState } from "./checkpoint";
 
 /** Training rows scored each epoch for the training metric (a fixed, seeded sample) */
@@ -53,7 +54,7 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
   const { task, xTrain, yTrain, xVal, yVal, sampleWeight } = input;
   if (xTrain.rows === 0) throw new Error("mlp: no training rows");
   if (xVal.rows > 0 && xVal.cols !== xTrain.cols) throw new Error("mlp: training and validation matrices differ in columns");
-  if (sampleWeight) checkWeights(sampleWeight, xTrain.rows);
+  if (sampleWeight) checkSampleWeights(sampleWeight, xTrain.rows, "mlp");
   const fixedEpochs = ctx.epochs;
   if (fixedEpochs !== undefined && !(Number.isInteger(fixedEpochs) && fixedEpochs >= 1)) {
     throw new Error(`mlp: epochs must be a positive integer, got ${fixedEpochs}`);
@@ -127,8 +128,8 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
       }
       const trainLoss = runner.takeLossSum() / seenWeight;
       assignWeights(model, spec, slots, runner.theta, runner.stats);
-      const val = evaluate(fitted, xVal, yVal, metric);
-      const train = trainSample ? evaluate(fitted, trainSample.x, trainSample.y, metric) : null;
+      const val = evaluate(fitted, fitted.spec.outputs, xVal, yVal, metric);
+      const train = trainSample ? evaluate(fitted, fitted.spec.outputs, trainSample.x, trainSample.y, metric) : null;
       const decision = await ctx.onEpoch({
         epoch: p.epoch,
         trainLoss,
@@ -139,35 +140,15 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
       });
 
       if (fixedEpochs === undefined) {
-        p.monitorMetric ??= val.metric !== null && Number.isFinite(val.metric);
         // without validation rows (not a studio case) the training loss is all there is to watch
-        const value = p.monitorMetric ? val.metric! : xVal.rows > 0 ? val.loss : trainLoss;
-        const higher = p.monitorMetric ? greaterIsBetter(metric as Metric) : false;
-        if (!p.best || isBetter(value, p.best.value, higher)) {
+        const value = improvement(p, val, metric, xVal.rows > 0 ? val.loss : trainLoss);
+        if (value !== null) {
           disposeBest(p.best);
           p.best = { value, epoch: p.epoch, theta: runner.theta.clone(), stats: runner.stats.map((s) => s.map((t) => t.clone())) };
-          p.badEpochs = 0;
-        } else {
-          p.badEpochs++;
         }
       }
-
-      if (decision === "stop") {
-        reason = "stopped";
-        break;
-      }
-      if (outOfTime || Date.now() >= ctx.deadline) {
-        reason = "deadline";
-        break;
-      }
-      if (!Number.isFinite(trainLoss)) {
-        reason = "diverged";
-        break;
-      }
-      if (fixedEpochs === undefined && p.badEpochs >= params.patience) {
-        reason = "early stopping";
-        break;
-      }
+      reason = stopReason(decision, outOfTime, ctx.deadline, trainLoss, fixedEpochs === undefined && p.badEpochs >= params.patience);
+      if (reason) break;
     }
     reason ??= p.epoch >= maxEpochs ? "max epochs" : "paused";
     if (FINAL_REASONS.has(reason)) p.finished = reason;
@@ -216,32 +197,6 @@ function restore(
   assignWeights(fit.model, spec, fit.slots, fit.runner.theta, fit.runner.stats);
   const best = s.best && { value: s.best.value, epoch: s.best.epoch, theta: tf.tensor1d(s.best.theta), stats: unflattenStats(spec, s.best.stats) };
   return { epoch: s.epoch, best, monitorMetric: s.monitorMetric, badEpochs: s.badEpochs, finished: s.finished };
-}
-
-function checkWeights(w: Float32Array, rows: number): void {
-  if (w.length !== rows) throw new Error(`mlp: ${w.length} sample weights for ${rows} training rows`);
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (!(w[i] >= 0 && Number.isFinite(w[i]))) throw new Error(`mlp: sample weight ${w[i]} at row ${i} is not a finite number >= 0`);
-    sum += w[i];
-  }
-  if (!(sum > 0)) throw new Error("mlp: sample weights sum to 0");
-}
-
-function isBetter(value: number, bestValue: number, higher: boolean): boolean {
-  if (Number.isNaN(value)) return false;
-  if (Number.isNaN(bestValue)) return true;
-  return higher ? value > bestValue : value < bestValue;
-}
-
-function fitScaler(y: Float32Array): TargetScaler {
-  let mean = 0;
-  for (let i = 0; i < y.length; i++) mean += y[i];
-  mean /= y.length;
-  let ss = 0;
-  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
-  const std = Math.sqrt(ss / y.length);
-  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
 }
 
 /** Per-row training targets in the form the step wants (see Batch.target). */
@@ -296,33 +251,4 @@ function gatherWeights(weights: Float32Array, rows: Uint32Array): BatchWeight {
     sum += w[r];
   }
   return { values: tf.tensor2d(w, [rows.length, 1]), sum };
-}
-
-function sampleRows(x: Matrix, y: Float32Array, n: number, rng: Rng): { x: Matrix; y: Float32Array } | null {
-  if (x.rows === 0) return null;
-  if (x.rows <= n) return { x, y };
-  const pick = rng.shuffle(new Uint32Array(x.rows).map((_, i) => i)).subarray(0, n).sort();
-  const data = new Float32Array(n * x.cols);
-  const ys = new Float32Array(n);
-  pick.forEach((r, i) => {
-    data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
-    ys[i] = y[r];
-  });
-  return { x: { rows: n, cols: x.cols, data }, y: ys };
-}
-
-/** Loss (as trained: cross-entropy, or squared error of the standardised target) and metric of the current model. */
-function evaluate(fitted: FittedMlp, x: Matrix, y: Float32Array, metric: Metric | null): { loss: number; metric: number | null } {
-  if (x.rows === 0) return { loss: NaN, metric: null };
-  const pred = fitted.predict(x);
-  const n = y.length;
-  let loss = 0;
-  if (fitted.task.type === "regression") {
-    const std = fitted.scaler?.std ?? 1;
-    for (let i = 0; i < n; i++) loss += ((pred[i] - y[i]) / std) ** 2;
-  } else {
-    const k = fitted.task.type === "binary" ? 2 : fitted.spec.outputs;
-    for (let i = 0; i < n; i++) loss -= Math.log(Math.min(Math.max(pred[i * k + y[i]], 1e-15), 1 - 1e-15));
-  }
-  return { loss: loss / n, metric: metric ? score(metric, fitted.task, y, pred) : null };
 }

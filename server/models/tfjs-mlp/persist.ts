@@ -1,7 +1,6 @@
-import fs from "node:fs/promises";
-import path from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { loadLayersModel, readFamilyFile, saveLayersModel, writeFamilyFile } from "../layers/persist";
 import type { Task } from "../family";
 import { ACTIVATIONS } from "./space";
 import type { Params } from "../../automl/space/suggest";
@@ -19,10 +18,8 @@ export interface MlpParts {
 /**
  * Persistence in the TensorFlow.js layers format (model.json + weights.bin, loadable by tf.loadLayersModel
  * in a browser) plus family.json with what the family adds: the task, the regression target scaler, the
- * network spec and the hyperparameters. Files are written to a temporary name and renamed into place.
+ * network spec and the hyperparameters. The layers format and the atomic writes are shared with NAS (layers/persist.ts).
  */
-
-export const FILES = { model: "model.json", weights: "weights.bin", family: "family.json" } as const;
 
 const FamilyFile = z.object({
   format: z.literal("automl-studio/tfjs-mlp@1"),
@@ -41,29 +38,8 @@ const FamilyFile = z.object({
 });
 type FamilyFile = z.infer<typeof FamilyFile>;
 
-async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
-}
-
 export async function saveMlp(dir: string, fitted: MlpParts): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await fitted.model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology!,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: [`./${FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
-      };
-      await writeAtomic(path.join(dir, FILES.weights), new Uint8Array(weightData));
-      await writeAtomic(path.join(dir, FILES.model), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
+  await saveLayersModel(dir, fitted.model);
   const family: FamilyFile = {
     format: "automl-studio/tfjs-mlp@1",
     task: { type: fitted.task.type, classes: fitted.task.classes },
@@ -71,26 +47,15 @@ export async function saveMlp(dir: string, fitted: MlpParts): Promise<void> {
     scaler: fitted.scaler,
     params: fitted.params,
   };
-  await writeAtomic(path.join(dir, FILES.family), JSON.stringify(family, null, 2));
+  await writeFamilyFile(dir, family);
 }
 
 export async function loadMlp(dir: string, task: Task): Promise<MlpParts> {
-  const family = FamilyFile.parse(JSON.parse(await fs.readFile(path.join(dir, FILES.family), "utf8")));
+  const family = FamilyFile.parse(await readFamilyFile(dir));
   if (family.task.type !== task.type) {
     throw new Error(`mlp: the saved model is for a ${family.task.type} task, not ${task.type}`);
   }
-  const modelJson = JSON.parse(await fs.readFile(path.join(dir, FILES.model), "utf8")) as tf.io.ModelJSON;
-  const weights = await fs.readFile(path.join(dir, FILES.weights));
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-      format: modelJson.format,
-      generatedBy: modelJson.generatedBy,
-      convertedBy: modelJson.convertedBy,
-    }),
-  );
+  const model = await loadLayersModel(dir);
   const classes = task.classes.length ? task.classes : family.task.classes;
   return { model, spec: family.spec, task: { type: task.type, classes }, scaler: family.scaler, params: family.params };
 }

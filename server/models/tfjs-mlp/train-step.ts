@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { activationGrad, transpose2d } from "../layers/backprop";
 import { BN_EPSILON, BN_MOMENTUM, type NetSpec, type ParamSlot } from "./network";
 
 /**
@@ -41,8 +42,6 @@ export interface StepResult {
   stats: tf.Tensor1D[][];
 }
 
-const SELU_ALPHA = 1.6732632423543772;
-const SELU_SCALE = 1.0507009873554805;
 const FUSABLE = new Set(["relu", "elu"]);
 
 interface HiddenCache {
@@ -66,35 +65,6 @@ function activate(kind: NetSpec["activation"], z: tf.Tensor2D): tf.Tensor2D {
     case "gelu": // exactly tfjs-layers' gelu: x * 0.5 * (1 + erf(x / sqrt 2))
       return tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))));
   }
-}
-
-/** dL/d(pre-activation) from dL/d(activation output) */
-function activationGrad(kind: NetSpec["activation"], da: tf.Tensor2D, a: tf.Tensor2D, pre: tf.Tensor2D | null): tf.Tensor2D {
-  switch (kind) {
-    case "relu":
-      return tf.mul(da, tf.step(a));
-    case "elu":
-      return tf.engine().runKernel("EluGrad", { dy: da, y: a }) as tf.Tensor2D;
-    case "tanh":
-      return tf.mul(da, tf.sub(1, tf.square(a)));
-    case "selu": {
-      // a > 0: scale; else scale*alpha*exp(z) = a + scale*alpha
-      const neg = tf.add(a, SELU_SCALE * SELU_ALPHA);
-      return tf.mul(da, tf.add(neg, tf.mul(tf.step(a), tf.sub(SELU_SCALE, neg))));
-    }
-    case "gelu": {
-      const z = pre!;
-      const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))));
-      const pdf = tf.mul(tf.exp(tf.mul(tf.square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-      return tf.mul(da, tf.add(cdf, tf.mul(z, pdf)));
-    }
-  }
-}
-
-/** x^T for a [n,1] or [1,n] tensor is a reshape; otherwise an explicit transpose (see the note above). */
-function transpose2d(t: tf.Tensor2D): tf.Tensor2D {
-  const [r, c] = t.shape;
-  return r === 1 || c === 1 ? t.reshape([c, r]) : tf.transpose(t);
 }
 
 /**

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { currentBackend } from "../../backend";
 import type { ParsedTrainingConfig } from "./config";
-import { transpose2d, type InferenceParams, type StepParams, type StepResult } from "./graph";
+import { transpose2d } from "../../layers/backprop";
+import { type InferenceParams, type StepParams, type StepResult } from "./graph";
 import { addPenaltyGradient, BN_MOMENTUM, type Linear, type ParamLayout } from "./layout";
 import { deviceUpdate, hostUpdate, type HostOptState } from "./optimizer";
 
