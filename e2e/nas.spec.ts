@@ -1,0 +1,56 @@
+import fs from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import type { DatasetDto } from "../server/contracts/dataset";
+import { CREDIT_G, uploadThroughApi } from "./helpers";
+
+/**
+ * Neural architecture search with learning-curve estimation on credit-g, in the real studio: the form's choices reach
+ * the run, stopped trials show the forecast that stopped them beside their real curve, and a finished candidate's
+ * network is drawn (the same content as a table). Seed 1, 8 trials, holdout validation: measured in the pipeline test
+ * with this seed, most trials after the first are stopped by their curve within 5-11 epochs.
+ */
+test("a NAS run with learning-curve estimation: stopped trials show their forecast, candidates their architecture", async ({ page, request }) => {
+  const upload = await uploadThroughApi(request, "credit-g-nas.csv", await fs.readFile(CREDIT_G));
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as DatasetDto;
+
+  await page.goto(`/datasets/${dataset.id}`);
+  await page.getByTestId("label-select").selectOption("class");
+  await page.getByTestId("budget-minutes").fill("");
+  await page.getByTestId("max-trials").fill("8");
+  await page.getByTestId("seed").fill("1");
+  await page.getByTestId("family-select").selectOption("nas");
+  await page.getByTestId("estimation-select").selectOption("curve");
+  await page.getByTestId("validation-select").selectOption("holdout");
+  await page.getByTestId("start-run").click();
+  await page.waitForURL(/\/runs\/[\w-]+$/);
+  await expect(page.getByTestId("run-family")).toContainText("nas");
+  await expect(page.getByTestId("run-estimation")).toContainText("curve");
+  await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 240_000 });
+
+  const rows = page.getByTestId("leaderboard-row");
+  await expect(rows).toHaveCount(8);
+  await expect(rows.locator("td:nth-child(2)")).toHaveText(Array(8).fill("nas"));
+
+  // a trial the curve rule stopped: its reason gives the forecast, its chart draws it beside the real curve
+  const pruned = page.locator('[data-testid="leaderboard-row"][data-status="pruned"]').first();
+  await expect(pruned).toContainText(/stopped at epoch \d+: predicted final auc [\d.]+ ± [\d.]+/);
+  await pruned.click();
+  const metricCurve = page.getByTestId("learning-curve").getByTestId("metric-curve");
+  await expect(metricCurve).toHaveAttribute("data-forecast", "true");
+  await expect.poll(() => metricCurve.locator(".recharts-legend-item-text").allTextContents()).toEqual(expect.arrayContaining(["predicted", "95% band", "validation ROC AUC"]));
+
+  // the best candidate's network: boxes from the input to the head, and the same as a table
+  await page.locator('[data-testid="leaderboard-row"][data-best="true"]').click();
+  const diagram = page.getByTestId("architecture-diagram");
+  await expect(diagram).toBeVisible();
+  const nodes = diagram.getByTestId("arch-node");
+  expect(await nodes.count()).toBeGreaterThanOrEqual(3);
+  await expect(nodes.first()).toHaveAttribute("data-id", "input");
+  await expect(nodes.last()).toHaveAttribute("data-id", "head");
+  await diagram.getByText("As a table").click();
+  await expect(diagram.locator("tbody tr")).toHaveCount(await nodes.count());
+
+  // leave the shared studio as it was (studio.spec.ts checks the data directory's size and the runs of its dataset)
+  expect((await request.delete(`/api/datasets/${dataset.id}`)).status()).toBe(204);
+});
