@@ -27,8 +27,8 @@
  * Internally scores are "higher is better" and rescaled to the observed range [0, 1]; results are in the metric's
  * units and direction.
  */
-import { cholesky } from "../strategies/gp-model";
-import { normalCdf } from "../strategies/parzen";
+import { cholesky } from "../math/cholesky";
+import { normalCdf } from "../math/normal";
 
 /** below this many epochs there is nothing to extrapolate from: `extrapolateCurve` returns null */
 export const MIN_CURVE_POINTS = 4;

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { MIN_CURVE_POINTS, extrapolateCurve } from "../estimation/learning-curves";
 import type { Direction } from "../space/trial-record";
-import { normalCdf } from "../strategies/parzen";
+import { normalCdf } from "../math/normal";
 
 export const curveStoppingOptionsSchema = z
   .object({

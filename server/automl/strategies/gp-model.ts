@@ -8,6 +8,7 @@
  * on its analytic gradient, from a few seeded starts (cheaper and steadier than finite differences,
  * which would cost d + 2 extra Cholesky factorisations per step).
  */
+import { cholesky } from "../math/cholesky";
 import type { Rng } from "../rng";
 
 /** points are rows of length d */
@@ -55,24 +56,6 @@ function matern(r2: number, s2: number): number {
 }
 
 const inverseLengthscales = (h: GpHyper) => h.logLengthscales.map((l) => Math.exp(-l));
-
-/** the lower Cholesky factor of the n x n row-major A, or null when A is not positive definite */
-export function cholesky(a: Float64Array, n: number): Float64Array | null {
-  const l = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
-    if (!(d > 0)) return null;
-    const ljj = Math.sqrt(d);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / ljj;
-    }
-  }
-  return l;
-}
 
 /** solves L x = b (L lower triangular) */
 function forward(l: Float64Array, n: number, b: Float64Array): Float64Array {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../rng";
-import { categoricalParzen, multivariateParzen, neighbourBandwidths, normalCdf, numericParzen, observationWeights } from "./parzen";
+import { normalCdf } from "../math/normal";
+import { categoricalParzen, multivariateParzen, neighbourBandwidths, numericParzen, observationWeights } from "./parzen";
 
 describe("parzen estimators", () => {
   it("numeric: a density on [0, 1] (integrates to 1) whose samples stay inside", () => {

@@ -8,6 +8,7 @@
  * weights (see `observationWeights`: the oldest of many observations count less); the prior keeps
  * PRIOR_WEIGHT, measured against an observation of weight 1.
  */
+import { normalCdf } from "../math/normal";
 import type { Rng } from "../rng";
 
 /** the prior's weight relative to one observation (Optuna's prior_weight = 1.0) */
@@ -216,17 +217,4 @@ function logSumExp(xs: readonly number[]): number {
   const max = Math.max(...xs);
   if (max === -Infinity) return -Infinity;
   return max + Math.log(xs.reduce((acc, x) => acc + Math.exp(x - max), 0));
-}
-
-/** the standard normal CDF through erf (Abramowitz & Stegun 7.1.26, absolute error < 1.5e-7: plenty for a density ratio) */
-export function normalCdf(z: number): number {
-  return 0.5 * (1 + erf(z / Math.SQRT2));
-}
-
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-a * a));
 }
