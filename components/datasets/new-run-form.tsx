@@ -40,6 +40,8 @@ const FAMILY_LABELS: Record<FamilyName, string> = {
 const ESTIMATION_LABELS: Record<EstimationName, string> = {
   full: "Full training with early stopping",
   curve: "Learning-curve extrapolation: stop trials that can't win",
+  low: "Lower fidelity: screen on fewer rows, epochs and units; train the best in full",
+  inherit: "Weight inheritance: start from the closest finished network's weights",
 };
 
 const SCHEDULER_LABELS: Record<SchedulerName, string> = {

@@ -82,7 +82,13 @@ export function RunPage({ id }: { id: string }) {
         <Stat label="Models" value={run.family} testId="run-family" />
         <Stat label="Estimation" value={run.estimation} testId="run-estimation" />
         <Stat label="Validation" value={validationLabel(run)} testId="run-validation" />
+        {run.fidelityCheck ? <Stat label="Low vs full fidelity rank correlation" value={fidelityLabel(run.fidelityCheck)} testId="fidelity-spearman" /> : null}
       </div>
+      {run.fidelityCheck?.warning ? (
+        <div className="alert alert-warning" role="status" data-testid="fidelity-warning">
+          {run.fidelityCheck.warning}
+        </div>
+      ) : null}
       {run.overfitWarning ? (
         <div className="alert alert-warning" role="status" data-testid="overfit-warning">
           {run.overfitWarning}
@@ -135,6 +141,12 @@ export function RunPage({ id }: { id: string }) {
           ) : curve.isPending ? (
             <p className="muted">Loading the learning curve…</p>
           ) : null}
+          {selectedTrial.parentNumber !== null || selectedTrial.lowFidelityScore !== null ? (
+            <p className="muted small" data-testid="trial-estimation">
+              {selectedTrial.parentNumber !== null ? `Started from candidate #${selectedTrial.parentNumber}'s trained weights. ` : ""}
+              {selectedTrial.lowFidelityScore !== null ? `Lower-fidelity ${metric}: ${formatScore(selectedTrial.lowFidelityScore)}.` : ""}
+            </p>
+          ) : null}
           {architecture.data && selectedNasFinished ? <ArchitectureDiagram diagram={architecture.data} /> : null}
           {features.data?.trialId === selectedTrial.id ? <FeaturePanel features={features.data} /> : null}
         </section>
@@ -154,6 +166,11 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
       </span>
     </div>
   );
+}
+
+/** Spearman's rho between cheap and full scores, and over how many candidates */
+function fidelityLabel(check: NonNullable<RunDto["fidelityCheck"]>): string {
+  return check.spearman === null ? `not yet (${check.pairs} candidate${check.pairs === 1 ? "" : "s"} trained both ways)` : `ρ = ${check.spearman.toFixed(2)} over ${check.pairs} candidates`;
 }
 
 /** How the run validates candidates: the resolved plan once started, else what was asked. */

@@ -37,10 +37,12 @@ export const FamilyName = z.enum(FAMILY_NAMES);
 export type FamilyName = z.infer<typeof FamilyName>;
 
 /**
- * how a candidate is scored: full training with early stopping on validation, or the same with a trial stopped as
- * soon as the extrapolation of its learning curve says it is unlikely to beat the best so far
+ * how a candidate is scored (server/automl/estimation): full training with early stopping on validation; the same
+ * with a trial stopped as soon as the extrapolation of its learning curve says it is unlikely to beat the best so far
+ * (curve); a cheap screening on fewer rows, epochs and units, only the best trained in full (low); or training
+ * started from the closest finished candidate's weights (inherit)
  */
-export const ESTIMATION_NAMES = ["full", "curve"] as const;
+export const ESTIMATION_NAMES = ["full", "curve", "low", "inherit"] as const;
 export const EstimationName = z.enum(ESTIMATION_NAMES);
 export type EstimationName = z.infer<typeof EstimationName>;
 
@@ -133,6 +135,10 @@ export const TrialDto = z.object({
   bracket: z.number().int().nullable(),
   rung: z.number().int().nullable(),
   rungScores: z.array(z.number()).nullable(),
+  /** lower-fidelity estimation: the score on fewer rows, epochs and units (null when not estimated so) */
+  lowFidelityScore: z.number().nullable(),
+  /** weight inheritance: the number of the candidate whose trained weights this one started from */
+  parentNumber: z.number().int().nullable(),
 });
 export type TrialDto = z.infer<typeof TrialDto>;
 
@@ -174,6 +180,8 @@ export const RunDto = z.object({
   validationPlan: ValidationPlanDto.nullable(),
   /** set when the best candidate's validation score beats its test score by more than chance explains */
   overfitWarning: z.string().nullable(),
+  /** lower-fidelity estimation: whether rankings survive it, over the candidates trained both ways; null otherwise */
+  fidelityCheck: z.object({ spearman: z.number().nullable(), pairs: z.number().int(), warning: z.string().nullable() }).nullable(),
 });
 export type RunDto = z.infer<typeof RunDto>;
 

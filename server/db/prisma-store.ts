@@ -115,6 +115,8 @@ export function toTrialRow(t: Trial): TrialRow {
     bracket: t.bracket,
     rung: t.rung,
     rungScores: (t.rungScores ?? null) as TrialRow["rungScores"],
+    lowFidelityScore: t.lowFidelityScore,
+    parentNumber: t.parentNumber,
   };
 }
 

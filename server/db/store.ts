@@ -97,6 +97,10 @@ export interface TrialRow {
   bracket: number | null;
   rung: number | null;
   rungScores: number[] | null;
+  /** lower-fidelity estimation: the score on fewer rows, epochs and units (null when not estimated so) */
+  lowFidelityScore: number | null;
+  /** weight inheritance: the number of the earlier trial whose trained weights this one started from */
+  parentNumber: number | null;
 }
 
 export interface CurvePointRow {
@@ -111,7 +115,7 @@ export interface CurvePointRow {
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
   Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "family" | "estimation">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
-export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores">>;
+export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber">>;
 
 export interface Store {
   // datasets

@@ -4,6 +4,8 @@ import type { Params } from "../automl/space/suggest";
 import type { Metric } from "../contracts/dataset";
 import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData, type FoldRows } from "./candidate-data";
 import type { RunData } from "./run-data";
+import { createRng, deriveSeed } from "../automl/rng";
+import { LOW_FIDELITY, lowFidelityRows, type FidelityScale } from "../automl/estimation/lower-fidelity";
 
 export interface EstimateHooks {
   metric: Metric;
@@ -14,6 +16,10 @@ export interface EstimateHooks {
   onEpoch(model: FoldRows, index: number, report: EpochReport): Promise<"continue" | "stop">;
   /** before each model and after its data stages are fitted (synchronous work that can take a while); index -1: the refit */
   onModel(model: FoldRows, index: number): Promise<void>;
+  /** weight inheritance: the trained model that model `index` starts from (disposed here after the fit), or null */
+  parentModel?(index: number): Promise<FittedModel | null>;
+  /** weight inheritance: keeps validation model `index` for the candidates that will inherit from this one */
+  keepModel?(model: FittedModel, index: number): Promise<void>;
 }
 
 export interface Estimate {
@@ -36,6 +42,8 @@ export interface Estimate {
   /** why the folds ended, fold by fold */
   folds: { name: string; epochs: number; bestEpoch: number; reason: string }[];
   interrupted: "stopped" | "deadline" | null;
+  /** weight inheritance: what the first model took from its parent */
+  inherited?: FitResult["inherited"];
 }
 
 /**
@@ -69,6 +77,7 @@ export async function estimateCandidate(
       const fit = await fitOne(data, family, params, stages, hooks, fold, index, fidelity && { pauseAt: fidelity.maxEpochs, resume: index === 0 ? fidelity.resume : undefined });
       preds.push(fit.model.predict(stages.x.valid));
       ys.push(stages.y.valid);
+      await hooks.keepModel?.(fit.model, index);
       rows.push(...fold.valid);
       // at a scheduler's last rung, its epoch cap is the model's epoch cap
       summaries.push({ name: fold.name, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason === "paused" ? "max epochs" : fit.reason });
@@ -82,7 +91,7 @@ export async function estimateCandidate(
     const valPred = concat(preds);
     const valY = concat(ys);
     const found = Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
-    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found };
+    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: first?.fit.inherited };
     const kept = first!;
     let refitCut: "stopped" | "deadline" | null = null;
     if (!interrupted) {
@@ -158,6 +167,49 @@ export async function estimateAtRung(data: RunData, family: ModelFamily, params:
   }
 }
 
+export interface LowFidelityEstimate {
+  valPred: Float32Array;
+  valY: Float32Array;
+  epochs: number;
+  bestEpoch: number;
+  reason: string;
+  /** the training rows it kept, of how many */
+  rows: number;
+  of: number;
+}
+
+/**
+ * Lower-fidelity estimation (server/automl/estimation/lower-fidelity.ts): the first validation fold, trained on a
+ * seeded sample of its training rows (the same for every trial of the run, so cheap scores compare) with the family's
+ * cheaper form of the candidate, and scored on all of the fold's validation rows.
+ */
+export async function estimateLowFidelity(data: RunData, family: ModelFamily, params: CandidateParams, runSeed: number, hooks: EstimateHooks, scale: FidelityScale = LOW_FIDELITY): Promise<LowFidelityEstimate> {
+  if (!family.lowerFidelity) throw new Error(`the ${family.name} family has no lower-fidelity form; choose full training or learning-curve estimation`);
+  const full = validationFolds(data)[0];
+  const keep = lowFidelityRows(full.train.length, scale);
+  const fold: FoldRows = { name: `${full.name}, ${keep} of its training rows`, train: seededSample(full.train, keep, deriveSeed(runSeed, "low-fidelity")), valid: full.valid };
+  await hooks.onModel(fold, 0);
+  const stages = prepareFold(data, fold, params.stages, runSeed);
+  await hooks.onModel(fold, 0);
+  const fit = await fitOne(data, family, { ...params, family: family.lowerFidelity(params.family, scale) }, stages, hooks, fold, 0);
+  try {
+    return { valPred: fit.model.predict(stages.x.valid), valY: stages.y.valid, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason, rows: keep, of: full.train.length };
+  } finally {
+    fit.model.dispose();
+  }
+}
+
+/** `count` of `rows`, drawn without replacement (a partial Fisher-Yates shuffle), in ascending order */
+function seededSample(rows: readonly number[], count: number, seed: number): number[] {
+  const pool = [...rows];
+  const rng = createRng(seed);
+  for (let i = 0; i < count; i++) {
+    const j = rng.int(i, pool.length - 1);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, count).sort((a, b) => a - b);
+}
+
 async function refitOnAll(
   data: RunData,
   family: ModelFamily,
@@ -179,7 +231,7 @@ async function refitOnAll(
   return { model: fit.model, stages, refit: { rows: fold.train.length, epochs: fit.epochs }, epochs: fit.epochs };
 }
 
-function fitOne(
+async function fitOne(
   data: RunData,
   family: ModelFamily,
   params: CandidateParams,
@@ -189,11 +241,16 @@ function fitOne(
   index: number,
   budget?: Pick<FitContext, "epochs" | "pauseAt" | "resume">,
 ): Promise<FitResult> {
-  return family.fit(
-    { task: data.task, xTrain: stages.x.train, yTrain: stages.y.train, xVal: stages.x.valid, yVal: stages.y.valid, sampleWeight: sampleWeights(stages.y.train, data.task, params.classWeight) },
-    params.family,
-    { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
-  );
+  const parent = (await hooks.parentModel?.(index)) ?? undefined;
+  try {
+    return await family.fit(
+      { task: data.task, xTrain: stages.x.train, yTrain: stages.y.train, xVal: stages.x.valid, yVal: stages.y.valid, sampleWeight: sampleWeights(stages.y.train, data.task, params.classWeight) },
+      params.family,
+      { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, inheritFrom: parent, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
+    );
+  } finally {
+    parent?.dispose();
+  }
 }
 
 function concat(parts: Float32Array[]): Float32Array {

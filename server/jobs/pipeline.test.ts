@@ -11,6 +11,7 @@ import { predictCsv } from "../export/predict";
 import { readManifest } from "../export/archive";
 import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
+import { toRunDto } from "../usecases/dto";
 import { createRun } from "../usecases/create-run";
 import { getTrialFeatures } from "../usecases/get-trial-features";
 import { getTrialArchitecture } from "../usecases/get-trial-architecture";
@@ -240,4 +241,55 @@ it("searches network architectures with learning-curve estimation: stopped trial
   expect(diagram.nodes[0]).toMatchObject({ id: "input", kind: "input" });
   expect(diagram.nodes.at(-1)).toMatchObject({ id: "head", kind: "head", label: "sigmoid 1" });
   expect(diagram.parameterCount).toBeGreaterThan(0);
+});
+
+it("screens network architectures at lower fidelity: the first batch trains both ways, the rest in full only when ranked in the top third", async () => {
+  const ctx = await studio(1);
+  const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 10, seed: 1, family: "nas", estimation: "low", validation: "holdout" });
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  expect(trials.every((t) => t.lowFidelityScore! > 0.4)).toBe(true);
+  // the first batch of 4 is the calibration sample
+  for (const t of trials.slice(0, 4)) {
+    expect(t.status).toBe("done");
+    expect(t.reason).toMatch(/^trained at both fidelities \(one of the first 4, which measure how well cheap scores rank\): lower fidelity [\d.]+; /);
+  }
+  const pruned = trials.filter((t) => t.status === "pruned");
+  expect(pruned.length).toBeGreaterThanOrEqual(2);
+  for (const t of pruned) {
+    expect(t.reason).toMatch(/^lower fidelity: auc [\d.]+ on 500 of 600 training rows, half the units, a third of the epochs, ranks \d+ of \d+; only the best \d+ are trained in full$/);
+    expect(t.valScore).toBe(t.lowFidelityScore);
+    // a third of the epoch cap
+    expect(t.epochs).toBeLessThanOrEqual(33);
+  }
+  const promoted = trials.slice(4).filter((t) => t.status === "done");
+  for (const t of promoted) expect(t.reason).toMatch(/^lower fidelity [\d.]+ ranked \d+ of \d+; /);
+  // the rank correlation over every trial trained both ways
+  const detail = toRunDto(run, trials, { workers: 1 });
+  expect(detail.fidelityCheck).toMatchObject({ pairs: 4 + promoted.length });
+  expect(detail.fidelityCheck!.spearman).toBeGreaterThanOrEqual(-1);
+});
+
+it("searches network architectures with weight inheritance: each child starts from its closest finished candidate's weights", async () => {
+  const ctx = await studio(1);
+  const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
+  // evolution's first 10 trials are random (its population); its children follow
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 14, seed: 1, family: "nas", strategy: "evolution", estimation: "inherit", validation: "holdout" });
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  expect(trials.every((t) => t.status === "done" && t.valScore! > 0.5)).toBe(true);
+  // the first batch has nothing to inherit from; the second's parents are in the first
+  expect(trials.slice(0, 4).map((t) => t.parentNumber)).toEqual([null, null, null, null]);
+  for (const t of trials.slice(4)) {
+    expect(t.parentNumber).toBeLessThan(Math.floor(t.number / 4) * 4);
+    expect(t.reason).toMatch(new RegExp(`^(started from #${t.parentNumber}'s weights \\([1-9]\\d* of \\d+ layers\\)|no layer matched its closest candidate #${t.parentNumber}'s, so it trained from scratch); `));
+  }
+  // evolution's children differ from their parents in one decision: most of their layers are inherited
+  const children = trials.slice(10).map((t) => /\((\d+) of (\d+) layers\)/.exec(t.reason!));
+  expect(children.filter((m) => m && Number(m[1]) >= Number(m[2]) / 2).length).toBeGreaterThanOrEqual(2);
+  // each validation model is kept for the children
+  expect(await ctx.blobs.exists(`${keys.trialFoldModel(run.id, trials[0].id, 0)}/model.json`)).toBe(true);
 });

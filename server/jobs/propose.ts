@@ -15,6 +15,15 @@ import { candidateSpace, defaultCandidate } from "./candidate-space";
 export const BATCH_SIZE = 4;
 
 /**
+ * The trials of the batches before trial `number`'s (in a run without a scheduler): all finished when `number` was
+ * proposed, so what a trial learns from them is the same however many workers ran and whatever order they ended in.
+ */
+export function earlierBatches<T extends { number: number }>(trials: readonly T[], number: number): T[] {
+  const batchStart = Math.floor(number / BATCH_SIZE) * BATCH_SIZE;
+  return trials.filter((t) => t.number < batchStart);
+}
+
+/**
  * Asks the run's study for trial `number`. The study's state is rebuilt from the stored trials each time
  * (the database is the only truth), so a restarted coordinator proposes exactly what it would have.
  * Returns null while an earlier batch is unfinished.

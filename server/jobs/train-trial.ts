@@ -17,6 +17,8 @@ import { createScheduler } from "../automl/schedulers";
 import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, type RungEstimate } from "./estimate-candidate";
 import { loadRunData, type RunData } from "./run-data";
 import { bestTrial } from "./coordinator";
+import { screenAtLowFidelity } from "./low-fidelity-screen";
+import { weightInheritance } from "./weight-inheritance";
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
 export class LostClaimError extends Error {
@@ -88,10 +90,21 @@ export async function trainTrial(
       return curveStopped ? "stop" : "continue";
     },
   };
+  const inheritance = run.estimation === "inherit" ? await weightInheritance(ctx, run, trial, family, data.task) : null;
+  if (inheritance) {
+    Object.assign(hooks, inheritance.hooks);
+    await ctx.store.updateTrial(trial.id, { parentNumber: inheritance.parent?.number ?? null });
+  }
   if (budget && !budget.final) {
     const rung = await estimateAtRung(data, family, params, run.seed, hooks, budget.epochs, resume);
     await finishRung(ctx, run, trial, data, rung, { cancelled, trainSeconds: (performance.now() - started) / 1000 });
     return;
+  }
+  let screening: string | null = null;
+  if (run.estimation === "low") {
+    const screened = await screenAtLowFidelity(ctx, { run, trial, data, family, params, hooks, started });
+    if (!screened.promoted) return;
+    screening = screened.note;
   }
   const estimate = await estimateCandidate(data, family, params, run.seed, hooks, budget ? { maxEpochs: budget.epochs, resume } : undefined);
   // a promoted trial's cost includes its earlier rungs
@@ -102,9 +115,11 @@ export async function trainTrial(
     const archiveKey = keys.trialArchive(run.id, trial.id);
     await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, ...result });
     const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled);
+    const parent = inheritance?.parent;
+    const inherited = parent && estimate.inherited && inheritanceNote(parent.number, estimate.inherited);
     await ctx.store.updateTrial(trial.id, {
       status,
-      reason,
+      reason: [screening, inherited, reason].filter(Boolean).join("; "),
       ...result.scores,
       ...(budget && { rungScores: [...(trial.rungScores ?? []), result.scores.valScore] }),
       epochs: estimate.epochs,
@@ -159,6 +174,10 @@ function curveStopper(ctx: StudioContext, run: RunRow, familyParams: Record<stri
     const verdict = rule({ values, maxEpochs, incumbent: best?.valScore ?? null, direction, metric: run.metric });
     return verdict.decision === "stop" ? verdict.reason : null;
   };
+}
+
+function inheritanceNote(parent: number, { layers, of }: NonNullable<Estimate["inherited"]>): string {
+  return layers.length > 0 ? `started from #${parent}'s weights (${layers.length} of ${of} layers)` : `no layer matched its closest candidate #${parent}'s, so it trained from scratch`;
 }
 
 function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; reason: string } {

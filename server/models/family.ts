@@ -55,6 +55,11 @@ export interface FitContext {
   pauseAt?: number;
   /** continue from FitResult.checkpoint of an earlier fit of the same family, params, data and seed, as if training had never paused */
   resume?: Uint8Array;
+  /**
+   * weight inheritance: a trained model of the same family (the parent) whose weights this fit starts from wherever
+   * its layers match; only for families with `inheritsWeights`. A resumed fit ignores it (its checkpoint says).
+   */
+  inheritFrom?: FittedModel;
 }
 
 export interface FitResult {
@@ -65,6 +70,8 @@ export interface FitResult {
   reason: string;
   /** set whenever ctx.pauseAt was: the whole training state, to continue from (see FitContext.resume) */
   checkpoint?: Uint8Array;
+  /** with ctx.inheritFrom: the layers that started from the parent's weights, and how many layers the model has */
+  inherited?: { layers: string[]; of: number };
 }
 
 export interface FittedModel {
@@ -87,4 +94,8 @@ export interface ModelFamily {
   defaultParams(task: Task): Params;
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
+  /** lower-fidelity estimation: the same candidate with fewer units, epochs and patience; absent: not supported */
+  lowerFidelity?(params: Params, scale: { width: number; epochs: number }): Params;
+  /** weight inheritance: whether fit starts from FitContext.inheritFrom */
+  inheritsWeights?: boolean;
 }

@@ -10,4 +10,6 @@ export const keys = {
   trialArchive: (runId: string, trialId: string) => `runs/${runId}/trials/${trialId}/archive`,
   /** a scheduled trial's training state after `rung`, which its promotion continues from (one per rung, never overwritten) */
   trialCheckpoint: (runId: string, trialId: string, rung: number) => `runs/${runId}/trials/${trialId}/checkpoint-rung-${rung}.bin`,
+  /** weight inheritance: a candidate's validation model `index` (the family's payload), which its children start from */
+  trialFoldModel: (runId: string, trialId: string, index: number) => `runs/${runId}/trials/${trialId}/fold-model-${index}`,
 };

@@ -40,6 +40,19 @@ describe("create-run", () => {
     expect(await error(createRun(ctx, { datasetId: "missing", label: "label", maxTrials: 1 }))).toMatchObject({ status: 404 });
   });
 
+  it("takes lower fidelity and weight inheritance only without a scheduler, and inheritance only for searched networks", async () => {
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "mlp", estimation: "low" })).toMatchObject({ estimation: "low", fidelityCheck: { pairs: 0, spearman: null, warning: null } });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "nas", estimation: "inherit" })).toMatchObject({ estimation: "inherit", fidelityCheck: null });
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "nas", estimation: "low", scheduler: "hyperband" }))).toEqual({
+      status: 400,
+      message: 'Lower-fidelity estimation decides how far each trial trains, as the hyperband scheduler does: choose one of the two (scheduler "none", or full training with hyperband).',
+    });
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "mlp", estimation: "inherit" }))).toEqual({
+      status: 400,
+      message: "Weight inheritance is not available for the mlp family; choose full training or learning-curve estimation.",
+    });
+  });
+
   it("records the validation the user asked for, and checks the group and time columns", async () => {
     const run = await createRun(ctx, { datasetId, label: "label", maxTrials: 1, validation: "cv", groupColumn: "y" });
     expect(run).toMatchObject({ validation: "cv", groupColumn: "y", timeColumn: null, validationPlan: null });

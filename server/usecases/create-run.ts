@@ -1,5 +1,5 @@
 import type { ColumnType, ProblemType } from "../contracts/dataset";
-import { CreateRunInput, type RunDto } from "../contracts/run";
+import { CreateRunInput, type EstimationName, type RunDto, type SchedulerName } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
 import type { InferredType } from "../data/infer-types";
@@ -44,6 +44,7 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
   }
   const family = getFamily(input.family ?? "mlp");
   if (input.strategy === "grid") checkGridFits(family, problemType, input.maxTrials);
+  checkEstimation(family, input.estimation ?? "full", input.scheduler ?? "none");
   const run = await ctx.store.createRun({
     id: shortId(),
     datasetId: dataset.id,
@@ -77,6 +78,17 @@ function checkGridFits(family: ModelFamily, problemType: ProblemType, maxTrials:
     throw new DataError(
       `A grid over this search space has at least ${points.toLocaleString("en-US")} points (5 per continuous range), more than ${maxTrials === undefined ? `a grid search can visit (${GRID_MAX_POINTS.toLocaleString("en-US")})` : `the budget of ${maxTrials} trials`}: it would only vary the first few hyperparameters. Choose random, coarse-to-fine, TPE or GP instead.`,
     );
+  }
+}
+
+/** Lower fidelity and weight inheritance need the family's support, and decide each trial's budget themselves. */
+function checkEstimation(family: ModelFamily, estimation: EstimationName, scheduler: SchedulerName): void {
+  const what = estimation === "low" ? "Lower-fidelity estimation" : estimation === "inherit" ? "Weight inheritance" : null;
+  if (!what) return;
+  const supported = estimation === "low" ? family.lowerFidelity !== undefined : family.inheritsWeights === true;
+  if (!supported) throw new DataError(`${what} is not available for the ${family.name} family; choose full training or learning-curve estimation.`);
+  if (scheduler !== "none") {
+    throw new DataError(`${what} decides how far each trial trains, as the ${scheduler} scheduler does: choose one of the two (scheduler "none", or full training with ${scheduler}).`);
   }
 }
 

@@ -4,6 +4,7 @@ import { compareTrials, hasScore, isRunActive, metricDirection, type RunDto, typ
 import type { Metric } from "../contracts/dataset";
 import type { DatasetRow, RunRow, TrialRow } from "../db/store";
 import { validationOverfit } from "../automl/estimation/uncertainty";
+import { fidelityCheck } from "../automl/estimation/lower-fidelity";
 
 /** Store rows to the API's DTOs (dates as ISO strings, derived fields computed once here). */
 
@@ -53,6 +54,8 @@ export function toTrialDto(row: TrialRow, now = Date.now()): TrialDto {
     bracket: row.bracket,
     rung: row.rung,
     rungScores: row.rungScores,
+    lowFidelityScore: finite(row.lowFidelityScore),
+    parentNumber: row.parentNumber,
   };
 }
 
@@ -126,6 +129,7 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     timeColumn: run.timeColumn,
     validationPlan: run.validationPlan,
     overfitWarning: best && !isRunActive(run.status) ? overfitWarning(run.metric, best) : null,
+    fidelityCheck: run.estimation === "low" ? fidelityCheck(scored.filter((t) => t.lowFidelityScore !== null).map((t) => ({ low: t.lowFidelityScore!, full: t.valScore! }))) : null,
   };
 }
 

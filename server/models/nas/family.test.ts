@@ -132,6 +132,15 @@ describe("the family's space", () => {
     expect(nasFamily.spaceVersion).toBe("nas/1");
   });
 
+  it("has a lower-fidelity form: every width scaled (not below the space's 16), the epoch cap and patience too", () => {
+    const low = nasFamily.lowerFidelity!({ ...complex, complex_stem_units: 64, complex_b1_units: 40 }, { width: 0.5, epochs: 0.25 });
+    expect(low).toMatchObject({ complex_stem_units: 32, complex_b0_br0_units: 16, complex_b0_br1_units: 16, complex_b1_units: 20, max_epochs: 3, patience: 5 });
+    expect(low.complex_l2).toBe(complex.complex_l2);
+    expect(nasFamily.lowerFidelity!({ ...cell, cell_width: 100 }, { width: 0.5, epochs: 0.25 })).toMatchObject({ cell_width: 50, cell_blocks: 2, cell_stack: 2 });
+    // the defaults leave the cap and patience to the loop: 100 and 10
+    expect(nasFamily.lowerFidelity!(nasFamily.defaultParams(binary), { width: 0.5, epochs: 1 / 3 })).toMatchObject({ chain_units_0: 64, chain_units_1: 32, chain_depth: 2, max_epochs: 33, patience: 5 });
+  });
+
   it("defaults to the MLP's default network, in the chain space's names", () => {
     const params = nasFamily.defaultParams(multiclass);
     const arch = toArchitecture(params, 9, { outputs: 3, head: "softmax" });
@@ -361,5 +370,23 @@ describe("weight inheritance", () => {
     await withFit(run(input, wider, "auc", { resume: paused.fit.checkpoint }), ({ fit }) => {
       expect(fit.model.inherited).toEqual(["dense0", "dense0.bn"]);
     });
+  });
+
+  it("through the family: a saved and reloaded parent (as the studio keeps it) gives its weights; other models are refused", async () => {
+    const input = binaryData();
+    const params = { ...chain, max_epochs: 3 };
+    const dir = path.join(tmp, "parent");
+    await withFit(run(input, params, "auc"), ({ fit }) => fit.model.save(dir));
+    const parent = await nasFamily.load(dir, binary);
+    const ctx = { seed: 7, metric: "auc" as const, deadline: Infinity, onEpoch: async () => "continue" as const };
+    try {
+      const child = await nasFamily.fit(input, { ...params, max_epochs: 1 }, { ...ctx, inheritFrom: parent });
+      expect(child.inherited).toEqual({ layers: ["dense0", "dense0.bn", "dense1", "head"], of: 4 });
+      child.model.dispose();
+      const notNas = { predict: () => new Float32Array(0), paramCount: () => 0, save: async () => {}, dispose: () => {} };
+      await expect(nasFamily.fit(input, params, { ...ctx, inheritFrom: notNas })).rejects.toThrow("nas: a network can only inherit the weights of another searched network");
+    } finally {
+      parent.dispose();
+    }
   });
 });

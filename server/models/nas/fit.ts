@@ -2,11 +2,11 @@ import { z } from "zod";
 import type { Params } from "../../automl/space/suggest";
 import type { FitContext, FitInput, FitResult } from "../family";
 import { metricsFor } from "../../automl/estimation/metrics";
+import { layerShapes, type Architecture, type Weights } from "./architecture";
 import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
 import { headFor } from "../tfjs-mlp/network";
 import { Rng } from "../tfjs-mlp/rng";
 import type { TargetScaler } from "../layers/predict";
-import type { Architecture, Weights } from "./architecture";
 import { buildModel, writeWeights } from "./build";
 import { NasTrainer, type LrSchedule, type TrainData, type TrainingConfig as EngineConfig } from "./engine";
 import { inheritWeights } from "./inherit";
@@ -69,9 +69,11 @@ export function engineConfig(t: TrainingConfig, maxEpochs: number): EngineConfig
   return { ...optimizer, learningRate: t.learning_rate, schedule, batchSize: t.batch_size };
 }
 
-/** ModelFamily.fit: a searched network trained from its own initial weights. */
-export function fitNas(input: FitInput, params: Params, ctx: FitContext): Promise<NasFitResult> {
-  return fitNasFrom(input, params, ctx);
+/** ModelFamily.fit: a searched network trained from its own initial weights, or its parent's (ctx.inheritFrom). */
+export async function fitNas(input: FitInput, params: Params, ctx: FitContext): Promise<NasFitResult> {
+  const parent = ctx.inheritFrom;
+  if (parent && !(parent instanceof FittedNas)) throw new Error("nas: a network can only inherit the weights of another searched network");
+  return fitNasFrom(input, params, ctx, parent && { arch: parent.arch, weights: parent.weights() });
 }
 
 /**
@@ -164,7 +166,14 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
     const checkpoint =
       ctx.pauseAt === undefined ? undefined : encodeCheckpoint(snapshot(p, { seed: ctx.seed, rows: xTrain.rows, arch, inherited, trainer }));
     if (p.best) writeWeights(fitted.model, p.best.weights);
-    return { model: fitted, epochs: trainer.epoch, bestEpoch: p.best?.epoch ?? trainer.epoch, reason, ...(checkpoint && { checkpoint }) };
+    return {
+      model: fitted,
+      epochs: trainer.epoch,
+      bestEpoch: p.best?.epoch ?? trainer.epoch,
+      reason,
+      ...(checkpoint && { checkpoint }),
+      ...(parent && { inherited: { layers: inherited, of: layerShapes(arch).size } }),
+    };
   } catch (err) {
     fitted?.dispose();
     throw err;

@@ -4,6 +4,10 @@ import { defineSpace, SPACE_VERSION } from "./space";
 import { fitNas, MAX_EPOCHS, PATIENCE } from "./fit";
 import { loadNas } from "./persist";
 import { FittedNas } from "./fitted";
+import { narrowerAndShorter } from "../layers/lower-fidelity";
+
+/** the space's width decisions: chain_units_i, complex_stem_units, complex_b*_units, complex_b*_br*_units, cell_width */
+const isWidth = (name: string) => /units(_\d+)?$/.test(name) || name === "cell_width";
 
 /**
  * The first configuration a search tries: the MLP family's default network (two ReLU layers of 128 and 64, dropout
@@ -50,6 +54,8 @@ export const nasFamily: ModelFamily = {
     const p = await loadNas(dir, task);
     return new FittedNas(p.model, p.arch, p.space, p.task, p.scaler, p.params, p.inherited);
   },
+  lowerFidelity: (params, scale) => narrowerAndShorter(params, scale, isWidth, { patience: PATIENCE, max_epochs: MAX_EPOCHS }),
+  inheritsWeights: true,
 };
 
 export { FittedNas } from "./fitted";

@@ -1,8 +1,9 @@
 import type { ModelFamily } from "../family";
-import { defaultParams, defineSpace, SPACE_VERSION } from "./space";
+import { defaultParams, defineSpace, MAX_EPOCHS, PATIENCE, SPACE_VERSION } from "./space";
 import { fitMlp } from "./fit";
 import { loadMlp } from "./persist";
 import { FittedMlp } from "./fitted";
+import { narrowerAndShorter } from "../layers/lower-fidelity";
 
 /** Multi-layer perceptrons in TensorFlow.js (see fit.ts for training, train-step.ts for the step). */
 export const mlpFamily: ModelFamily = {
@@ -15,6 +16,7 @@ export const mlpFamily: ModelFamily = {
     const p = await loadMlp(dir, task);
     return new FittedMlp(p.model, p.spec, p.task, p.scaler, p.params);
   },
+  lowerFidelity: (params, scale) => narrowerAndShorter(params, scale, (name) => /^units_\d+$/.test(name), { patience: PATIENCE, max_epochs: MAX_EPOCHS }),
 };
 
 export { FittedMlp } from "./fitted";

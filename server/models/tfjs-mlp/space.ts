@@ -6,6 +6,9 @@ export const ACTIVATIONS = ["relu", "elu", "tanh", "gelu", "selu"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export const BATCH_SIZES = [32, 64, 128, 256, 512] as const;
 export const MAX_DEPTH = 4;
+/** early stopping's patience and the epoch cap, recorded in every trial as fixed values */
+export const PATIENCE = 10;
+export const MAX_EPOCHS = 200;
 
 /** Bump when the space below changes. */
 export const SPACE_VERSION = "mlp/1";
@@ -24,8 +27,8 @@ export function defineSpace(suggest: Suggest, _task: Task): Params {
   params.batch_size = suggest.choice("batch_size", BATCH_SIZES);
   params.weight_decay = suggest.float("weight_decay", 1e-6, 1e-2, { log: true });
   params.batch_norm = suggest.bool("batch_norm");
-  params.patience = suggest.fixed("patience", 10);
-  params.max_epochs = suggest.fixed("max_epochs", 200);
+  params.patience = suggest.fixed("patience", PATIENCE);
+  params.max_epochs = suggest.fixed("max_epochs", MAX_EPOCHS);
   return params;
 }
 
@@ -47,8 +50,8 @@ export const MlpParams = z
     batch_size: z.number().int().positive().default(256),
     weight_decay: z.number().min(0).default(0),
     batch_norm: z.boolean().default(false),
-    patience: z.number().int().positive().default(10),
-    max_epochs: z.number().int().positive().default(200),
+    patience: z.number().int().positive().default(PATIENCE),
+    max_epochs: z.number().int().positive().default(MAX_EPOCHS),
     units: z.array(z.number().int().positive()),
   })
   .strict();
