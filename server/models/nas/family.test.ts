@@ -363,12 +363,15 @@ describe("weight inheritance", () => {
     expect(inheriting.trainLoss).toBeLessThan(scratch.trainLoss - 0.05);
     expect(inheriting.valLoss).toBeLessThan(scratch.valLoss);
 
-    // a wider second layer: only the first layer (and its batch norm) fits; a resumed fit keeps saying so
+    // a wider second layer: the parent's is widened function-preservingly first, so every layer fits; a narrower
+    // first layer lets only the head fit (the second layer reads fewer units); a resumed fit keeps saying so
     const wider = { ...params, chain_units_1: 24 };
-    const paused = await withFit(run(input, wider, "auc", { parent, pauseAt: 1 }), (r) => r);
-    expect(paused.fit.model.inherited).toEqual(["dense0", "dense0.bn"]);
-    await withFit(run(input, wider, "auc", { resume: paused.fit.checkpoint }), ({ fit }) => {
-      expect(fit.model.inherited).toEqual(["dense0", "dense0.bn"]);
+    await withFit(run(input, wider, "auc", { parent, pauseAt: 1 }), (r) => expect(r.fit.model.inherited).toEqual(["dense0", "dense0.bn", "dense1", "head"]));
+    const narrower = { ...params, chain_units_0: 24 };
+    const paused = await withFit(run(input, narrower, "auc", { parent, pauseAt: 1 }), (r) => r);
+    expect(paused.fit.model.inherited).toEqual(["head"]);
+    await withFit(run(input, narrower, "auc", { resume: paused.fit.checkpoint }), ({ fit }) => {
+      expect(fit.model.inherited).toEqual(["head"]);
     });
   });
 

@@ -6,10 +6,11 @@ import { layerShapes, type Architecture, type Weights } from "./architecture";
 import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
 import { headFor } from "../tfjs-mlp/network";
 import { Rng } from "../tfjs-mlp/rng";
+import { createRng } from "../../automl/rng";
 import type { TargetScaler } from "../layers/predict";
 import { buildModel, writeWeights } from "./build";
 import { NasTrainer, type LrSchedule, type TrainData, type TrainingConfig as EngineConfig } from "./engine";
-import { inheritWeights } from "./inherit";
+import { inheritWeights, widenTowards } from "./inherit";
 import { NAS_SPACES, toArchitecture, trainingConfig, type TrainingConfig } from "./space";
 import { FittedNas } from "./fitted";
 import { decodeCheckpoint, encodeCheckpoint, type TrainingState } from "./checkpoint";
@@ -89,7 +90,8 @@ export async function fitNas(input: FitInput, params: Params, ctx: FitContext): 
  * scores the epoch and is the fitted model, so what was reported is what the model predicts.
  *
  * With `parent`, every layer whose name and shapes match the parent's starts from the parent's trained weights (weight
- * inheritance); FitResult.model.inherited names them. A resumed fit takes them from its checkpoint instead.
+ * inheritance), after the parent's layers that the child has wider were widened function-preservingly (inherit.ts
+ * widenTowards); FitResult.model.inherited names them. A resumed fit takes them from its checkpoint instead.
  */
 export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitContext, parent?: ParentNetwork): Promise<NasFitResult> {
   const loop = LoopParams.parse(rawParams);
@@ -119,7 +121,8 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
       trainer.restore(resumed.trainer);
       inherited = resumed.inherited;
     } else if (parent) {
-      const inheritance = inheritWeights(parent.arch, parent.weights, arch, trainer.exportWeights());
+      const grown = widenTowards(parent.arch, parent.weights, arch, createRng(ctx.seed ^ 0x2545f491));
+      const inheritance = inheritWeights(grown.arch, grown.weights, arch, trainer.exportWeights());
       trainer.importWeights(inheritance.weights);
       inherited = inheritance.inherited;
     }

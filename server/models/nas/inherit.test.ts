@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend";
 import type { Params } from "../../automl/space/suggest";
 import { buildModel, readWeights, writeWeights } from "./build";
-import { inheritWeights } from "./inherit";
+import * as tf from "@tensorflow/tfjs";
+import { createRng } from "../../automl/rng";
+import { inheritWeights, widenTowards } from "./inherit";
 import { toArchitecture } from "./space";
 
 beforeAll(async () => {
@@ -85,5 +87,37 @@ describe("inheritWeights", () => {
     short.set("b0.br1", [new Float32Array(3), weights.get("b0.br1")![1]]);
     expect(() => inheritWeights(parentArch, short, parentArch, weights)).toThrow('weights: layer "b0.br1" holds arrays of shapes [[32,32],[32]]');
     model.dispose();
+  });
+});
+
+describe("widenTowards", () => {
+  it("a child with wider layers inherits every layer, and starts out computing its parent's function", () => {
+    const parentArch = toArchitecture(parentParams, 7, head);
+    // block 1 (a residual add through a projection) and one concat branch of block 2 are wider
+    const childArch = toArchitecture({ ...parentParams, complex_b1_units: 48, complex_b2_br1_units: 30, complex_b0_units: 16 }, 7, head);
+    const parentModel = buildModel(parentArch, 1);
+    const childModel = buildModel(childArch, 2);
+    const parentWeights = readWeights(parentModel);
+
+    const grown = widenTowards(parentArch, parentWeights, childArch, createRng(3));
+    // block 0 is narrower in the child: no widening narrows
+    expect(grown.widened).toEqual(["b1.br0", "b2.br1"]);
+    const { weights, inherited } = inheritWeights(grown.arch, grown.weights, childArch, readWeights(childModel));
+    // block 0's branches, and block 1 that reads their narrower sum, start afresh; block 2 reads block 1's 48 units again
+    expect(inherited).toEqual(["stem", "b2.br0", "b2.br1", "head"]);
+
+    // with block 0 as the parent's, the child is the parent's function exactly
+    const sameB0 = toArchitecture({ ...parentParams, complex_b1_units: 48, complex_b2_br1_units: 30 }, 7, head);
+    const wider = buildModel(sameB0, 4);
+    const all = widenTowards(parentArch, parentWeights, sameB0, createRng(3));
+    const full = inheritWeights(all.arch, all.weights, sameB0, readWeights(wider));
+    expect(full.inherited).toEqual(["stem", "b0.br0", "b0.br1", "b1.br0", "b1.proj", "b2.br0", "b2.br1", "head"]);
+    writeWeights(wider, full.weights);
+    const x = tf.randomNormal([64, 7], 0, 1, "float32", 5);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(parentModel.predict(x) as tf.Tensor, wider.predict(x) as tf.Tensor))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-5);
+    expect(weights.has("b0.proj")).toBe(true); // the child's own projection: block 0 no longer matches the stem
+    for (const m of [parentModel, childModel, wider]) m.dispose();
+    x.dispose();
   });
 });

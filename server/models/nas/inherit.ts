@@ -2,7 +2,9 @@
  * Weight inheritance (as in ENAS and evolutionary NAS with inheritance): a child architecture starts from its
  * parent's trained weights wherever a layer survived unchanged, and from its own initial weights elsewhere.
  */
+import type { Rng } from "../../automl/rng";
 import { checkWeights, layerShapes, type Architecture, type Weights } from "./architecture";
+import { widen, type Morphed } from "./morphism";
 
 export interface Inheritance {
   /** the child's weights: the parent's where inherited, the child's initial ones elsewhere (copies, never shared) */
@@ -31,4 +33,28 @@ export function inheritWeights(parentArch: Architecture, parentWeights: Weights,
     if (fromParent) inherited.push(name);
   }
   return { weights, inherited };
+}
+
+/**
+ * Grows the parent towards the child before inheriting, by function-preserving widening (morphism.ts): every dense
+ * or gated node the child has under the same id with more units is widened to that width, so a child that only
+ * widened a layer inherits every layer and starts out computing exactly its parent's function (and the layers
+ * after a widened one keep matching too). A widening that cannot preserve the function (see widen) is skipped.
+ * Narrower layers are left to the name-and-shape match: no narrowing preserves the function.
+ */
+export function widenTowards(parentArch: Architecture, parentWeights: Weights, childArch: Architecture, rng: Rng): Morphed & { widened: string[] } {
+  let grown: Morphed = { arch: parentArch, weights: parentWeights };
+  const widened: string[] = [];
+  for (const node of childArch.nodes) {
+    if (node.op !== "dense" && node.op !== "gated") continue;
+    const before = grown.arch.nodes.find((n) => n.id === node.id);
+    if (!before || before.op !== node.op || before.units >= node.units) continue;
+    try {
+      grown = widen(grown.arch, grown.weights, node.id, node.units, rng);
+      widened.push(node.id);
+    } catch {
+      // e.g. a node that meets the network input in an add: the child starts this layer afresh instead
+    }
+  }
+  return { ...grown, widened };
 }
