@@ -16,14 +16,14 @@ describe("leaderboard-csv", () => {
     await ctx.store.createTrial({ id: "t0", runId: run.id, number: 0, family: "mlp", params: { act: "=cmd()", units: 4 }, spaceVersion: "1" });
     await ctx.store.createTrial({ id: "t1", runId: run.id, number: 1, family: "mlp", params: { act: "relu", dropout: 0.1 }, spaceVersion: "1" });
     await ctx.store.updateTrial("t0", { status: "done", valScore: 0.7, testScore: 0.6 });
-    await ctx.store.updateTrial("t1", { status: "done", valScore: 0.9, testScore: 0.8, valScoreSe: 0.01, testScoreSe: 0.02 });
+    await ctx.store.updateTrial("t1", { status: "done", valScore: 0.9, testScore: 0.8, valScoreSe: 0.01, testScoreSe: 0.02, lowFidelityScore: 0.85, parentNumber: 0 });
     const { csv, fileName } = await leaderboardCsv(ctx, run.id);
     expect(fileName).toBe("leaderboard-r1.csv");
     const lines = csv.trimEnd().split("\n");
     expect(lines[0]).toContain("validation_auc,test_auc");
-    expect(lines[0]).toContain("validation_auc_std_error,test_auc_std_error,hp_act,hp_dropout,hp_units");
+    expect(lines[0]).toContain("validation_auc_std_error,test_auc_std_error,low_fidelity_auc,parent_candidate,hp_act,hp_dropout,hp_units");
     expect(lines[1]).toMatch(/^1,1,t1,mlp,done,,0\.9,0\.8,/);
-    expect(lines[1]).toMatch(/,0\.01,0\.02,relu,0\.1,$/);
+    expect(lines[1]).toMatch(/,0\.01,0\.02,0\.85,0,relu,0\.1,$/);
     // a hyperparameter value that a spreadsheet would run as a formula stays text
     expect(lines[2]).toMatch(/,'=cmd\(\),,4$/);
   });

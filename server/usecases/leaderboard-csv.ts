@@ -28,6 +28,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
     "predict_ms_per_1k_rows",
     `validation_${run.metric}_std_error`,
     `test_${run.metric}_std_error`,
+    `low_fidelity_${run.metric}`,
+    "parent_candidate",
     ...paramNames.map((p) => `hp_${p}`),
   ];
   const rows = trials.map((t, i) =>
@@ -47,6 +49,8 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
         t.predictMsPer1k,
         t.valScoreSe,
         t.testScoreSe,
+        t.lowFidelityScore,
+        t.parentNumber,
         ...paramNames.map((p) => cell(t.params[p])),
     ].map(cell),
   );
