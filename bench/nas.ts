@@ -10,7 +10,8 @@
 // each trial finished, and the seconds until that curve was at least as good as the full run's final best (ties count;
 // for full itself, when its best was found). The table shows one row per dataset and configuration, with the ratio of
 // those seconds to full's; then the goals: low, curve and inherit each reach full's best in at most half its time on at
-// least 2 of the 3 datasets (PASS/FAIL). A configuration this build lacks is reported as not started.
+// least 2 of the 3 datasets (PASS/FAIL). A configuration this build lacks is reported as not started. One untimed
+// credit-g trial runs first, to warm the process up.
 // Progress (one line per finished trial) goes to stderr.
 // Usage: npm run bench:nas [-- --datasets credit-g,telco-churn,shuttle --configs full,low,curve,inherit,hyperband
 //        --trials 20 --seed 0]
@@ -36,8 +37,8 @@ try {
 
 const backend = await initBackend();
 const machine = `${os.availableParallelism()} cores, Node ${process.version}, TensorFlow.js on ${backend}`;
-// The first run in a process pays one-off costs (compiling the training code, starting the database client) that the
-// later ones don't; the reference always runs first, so without an untimed run before it every ratio would be flattered.
+// The first run in a process pays one-off costs (its first coordinator tick took a few tenths of a second longer when
+// measured) that later runs don't; the reference always runs first, so it would carry them into every ratio.
 process.stderr.write("warming up: one untimed credit-g trial\n");
 await benchRun("credit-g", REFERENCE, { trials: 1, seed: options.seed, backend, onTrial: () => {} });
 

@@ -64,3 +64,28 @@ export async function writeTemp(dir: string, name: string, data: string | Buffer
   await fs.writeFile(file, data);
   return file;
 }
+
+/** The new-run form's choices; what is left out keeps the form's default. An empty budget or trial count clears the field. */
+export interface RunForm {
+  label: string;
+  maxTrials: string;
+  budgetMinutes: string;
+  seed?: string;
+  family?: string;
+  estimation?: string;
+  validation?: string;
+}
+
+/** Opens the dataset's page, fills the new-run form and starts the run; returns once the run's page is open. */
+export async function startRunFromForm(page: Page, datasetId: string, form: RunForm): Promise<void> {
+  await page.goto(`/datasets/${datasetId}`);
+  await page.getByTestId("label-select").selectOption(form.label);
+  await page.getByTestId("budget-minutes").fill(form.budgetMinutes);
+  await page.getByTestId("max-trials").fill(form.maxTrials);
+  if (form.seed !== undefined) await page.getByTestId("seed").fill(form.seed);
+  if (form.family !== undefined) await page.getByTestId("family-select").selectOption(form.family);
+  if (form.estimation !== undefined) await page.getByTestId("estimation-select").selectOption(form.estimation);
+  if (form.validation !== undefined) await page.getByTestId("validation-select").selectOption(form.validation);
+  await page.getByTestId("start-run").click();
+  await page.waitForURL(/\/runs\/[\w-]+$/);
+}

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import type { DatasetDto } from "../server/contracts/dataset";
-import { CREDIT_G, uploadThroughApi } from "./helpers";
+import { CREDIT_G, startRunFromForm, uploadThroughApi } from "./helpers";
 
 /**
  * Neural architecture search with learning-curve estimation on credit-g, in the real studio: the form's choices reach
@@ -14,16 +14,7 @@ test("a NAS run with learning-curve estimation: stopped trials show their foreca
   expect(upload.status()).toBe(201);
   const dataset = (await upload.json()) as DatasetDto;
 
-  await page.goto(`/datasets/${dataset.id}`);
-  await page.getByTestId("label-select").selectOption("class");
-  await page.getByTestId("budget-minutes").fill("");
-  await page.getByTestId("max-trials").fill("8");
-  await page.getByTestId("seed").fill("1");
-  await page.getByTestId("family-select").selectOption("nas");
-  await page.getByTestId("estimation-select").selectOption("curve");
-  await page.getByTestId("validation-select").selectOption("holdout");
-  await page.getByTestId("start-run").click();
-  await page.waitForURL(/\/runs\/[\w-]+$/);
+  await startRunFromForm(page, dataset.id, { label: "class", budgetMinutes: "", maxTrials: "8", seed: "1", family: "nas", estimation: "curve", validation: "holdout" });
   await expect(page.getByTestId("run-family")).toContainText("nas");
   await expect(page.getByTestId("run-estimation")).toContainText("curve");
   await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 240_000 });
@@ -52,5 +43,30 @@ test("a NAS run with learning-curve estimation: stopped trials show their foreca
   await expect(diagram.locator("tbody tr")).toHaveCount(await nodes.count());
 
   // leave the shared studio as it was (studio.spec.ts checks the data directory's size and the runs of its dataset)
+  expect((await request.delete(`/api/datasets/${dataset.id}`)).status()).toBe(204);
+});
+
+/**
+ * Lower-fidelity estimation through the form: the run page reports how well cheap scores rank the candidates trained
+ * both ways, screened trials say why they were not trained in full, and a promoted one shows its cheap score.
+ * Seed 1, 10 trials, holdout: as in the pipeline test, the first 4 are trained both ways and at least 2 are screened out.
+ */
+test("a NAS run at lower fidelity: the rank correlation, and why each screened trial stopped", async ({ page, request }) => {
+  const upload = await uploadThroughApi(request, "credit-g-low.csv", await fs.readFile(CREDIT_G));
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as DatasetDto;
+
+  await startRunFromForm(page, dataset.id, { label: "class", budgetMinutes: "", maxTrials: "10", seed: "1", family: "nas", estimation: "low", validation: "holdout" });
+  await expect(page.getByTestId("run-estimation")).toContainText("low");
+  await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 240_000 });
+
+  await expect(page.getByTestId("fidelity-spearman")).toHaveText(/^ρ = -?[01]\.\d\d over \d+ candidates$/);
+  const pruned = page.locator('[data-testid="leaderboard-row"][data-status="pruned"]');
+  expect(await pruned.count()).toBeGreaterThanOrEqual(2);
+  await expect(pruned.first()).toContainText(/lower fidelity: auc [\d.]+ on 500 of 600 training rows, half the units, a third of the epochs, ranks \d+ of \d+/);
+
+  await page.locator('[data-testid="leaderboard-row"][data-best="true"]').click();
+  await expect(page.getByTestId("trial-estimation")).toHaveText(/^Lower-fidelity .+: [\d.]+\.$/);
+
   expect((await request.delete(`/api/datasets/${dataset.id}`)).status()).toBe(204);
 });

@@ -1,7 +1,7 @@
 /** The command line of `npm run bench:nas`, parsed and validated with clear errors. */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { CONFIG_NAMES, DATASET_NAMES, REFERENCE, type ConfigName, type DatasetName } from "./setup";
+import { CONFIG_NAMES, DATASET_NAMES, REFERENCE } from "./setup";
 
 export const USAGE = "npm run bench:nas [-- --datasets credit-g,telco-churn,shuttle --configs full,low,curve,inherit,hyperband --trials 20 --seed 0]";
 
@@ -37,12 +37,7 @@ const Options = z.object({
   seed: wholeNumber("--seed", 0, 2 ** 31 - 1),
 });
 
-export interface BenchOptions {
-  datasets: DatasetName[];
-  configs: ConfigName[];
-  trials: number;
-  seed: number;
-}
+export type BenchOptions = z.output<typeof Options>;
 
 /** throws an Error whose message says what is wrong with the arguments */
 export function parseOptions(args: string[]): BenchOptions {

@@ -3,6 +3,7 @@
  * each a NAS run searched by evolution; only how candidates are scored, or how long each trains, differs.
  */
 import path from "node:path";
+import type { EstimationName, SchedulerName } from "../../server/contracts/run";
 
 export const DATASET_DIR = path.resolve(import.meta.dirname, "../../../shared/datasets");
 
@@ -14,17 +15,14 @@ export const DATASETS = {
 export type DatasetName = keyof typeof DATASETS;
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
 
-/**
- * The estimation names are plain strings, not the contract's enum: "low" and "inherit" may not exist yet, and
- * createRun is what says so (the bench records its refusal instead of failing to compile).
- */
+/** each estimation on its own, and Hyperband as the scheduler over full training */
 export const CONFIGS = {
   full: { estimation: "full", scheduler: "none" },
   low: { estimation: "low", scheduler: "none" },
   curve: { estimation: "curve", scheduler: "none" },
   inherit: { estimation: "inherit", scheduler: "none" },
   hyperband: { estimation: "full", scheduler: "hyperband" },
-} as const satisfies Record<string, { estimation: string; scheduler: string }>;
+} as const satisfies Record<string, { estimation: EstimationName; scheduler: SchedulerName }>;
 export type ConfigName = keyof typeof CONFIGS;
 export const CONFIG_NAMES = Object.keys(CONFIGS) as ConfigName[];
 
