@@ -26,6 +26,13 @@ describe("screen", () => {
     expect(screen(0.66, earlier, "minimize", false)).toMatchObject({ promote: true, rank: 2 });
   });
 
+  it("ranks against the 11 most recent cheap scores only, so the bar rises with the search", () => {
+    const improving = Array.from({ length: 20 }, (_, i) => 0.6 + i * 0.01); // 0.60 .. 0.79
+    // against all 20 it would rank 5th of 21 and go on; among the last 11 (0.69 .. 0.79) it is 5th of 12, kept 4
+    expect(screen(0.755, improving, "maximize", false)).toEqual({ promote: false, rank: 5, of: 12, kept: 4 });
+    expect(screen(0.765, improving, "maximize", false)).toMatchObject({ promote: true, rank: 4 });
+  });
+
   it("promotes every calibration trial, and the first of a run", () => {
     expect(screen(0.1, earlier, "maximize", true)).toMatchObject({ promote: true, rank: 6 });
     expect(screen(0.1, [], "maximize", false)).toMatchObject({ promote: true, rank: 1, of: 1, kept: 1 });

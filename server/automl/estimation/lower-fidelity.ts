@@ -1,7 +1,10 @@
 /**
  * Lower-fidelity estimation: every candidate is first trained cheaply — on half its training rows, for a third of
- * its epochs, with half its units — and only the candidates whose cheap score ranks in the top third so
- * far are trained in full (successive halving's screening, with one rung, decided per trial). The first batch of a
+ * its epochs, with half its units — and only the candidates whose cheap score ranks in the top third of the most
+ * recent cheap scores are trained in full (successive halving's screening, with one rung, decided per trial). Recent
+ * ones, not all: a search improves as it goes (evolution's children are mutations of the best), so against every
+ * score since the start most late candidates would rank high and little would be screened out; a window moves the
+ * bar with the search, as aging evolution's population does. The first batch of a
  * run is trained at both fidelities whatever its cheap scores, so the rank correlation between the two is measured
  * on an unselected sample too, not only on the survivors of the screening (whose range is cut).
  *
@@ -28,8 +31,10 @@ export interface FidelityScale {
 export const LOW_FIDELITY: FidelityScale = { rows: 1 / 2, epochs: 1 / 3, width: 1 / 2 };
 /** fewer training rows than this say little about anything: a smaller fraction of small data is not taken */
 export const MIN_ROWS = 500;
-/** the share of the cheap scores so far whose candidates are trained in full (Hyperband's eta = 3) */
+/** the share of the recent cheap scores whose candidates are trained in full (Hyperband's eta = 3) */
 export const KEEP_FRACTION = 1 / 3;
+/** how many of the most recent earlier cheap scores a candidate is ranked against */
+export const SCREEN_WINDOW = 11;
 /** below this rank correlation, with at least MIN_PAIRS trials, the run warns that the screening is unreliable */
 export const LOW_CORRELATION = 0.5;
 export const MIN_PAIRS = 5;
@@ -55,11 +60,15 @@ export interface Screening {
   kept: number;
 }
 
-/** Whether a candidate with cheap score `score` is trained in full, given the cheap scores of the trials before it. */
+/**
+ * Whether a candidate with cheap score `score` is trained in full, given the cheap scores of the trials before it
+ * (oldest first): it must rank in the top third of itself and the last SCREEN_WINDOW of them.
+ */
 export function screen(score: number, earlier: readonly number[], direction: Direction, calibrating: boolean): Screening {
-  const better = earlier.filter((v) => (direction === "maximize" ? v > score : v < score)).length;
-  const of = earlier.length + 1;
-  const kept = Math.max(1, Math.ceil(of * KEEP_FRACTION));
+  const recent = earlier.slice(-SCREEN_WINDOW);
+  const better = recent.filter((v) => (direction === "maximize" ? v > score : v < score)).length;
+  const of = recent.length + 1;
+  const kept = Math.max(1, Math.round(of * KEEP_FRACTION));
   return { promote: calibrating || better < kept, rank: better + 1, of, kept };
 }
 

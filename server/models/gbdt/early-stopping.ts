@@ -1,0 +1,37 @@
+import type { Metric } from "../../contracts/dataset";
+import { greaterIsBetter } from "../../automl/estimation/metrics";
+import type { ValidationScores } from "./evaluation";
+
+/**
+ * Early stopping on the rounds, with the networks' rules (layers/training-loop.ts): it watches the run's metric on
+ * the validation rows where that is defined (decided at round 1), else the validation loss, else (no validation rows)
+ * the training loss. Patience counts rounds, whether or not the metric was scored in each (see RoundScorer).
+ */
+export class EarlyStopping {
+  /** the best round so far; 0 while none has a value (every one NaN) */
+  bestRound = 0;
+  private bestValue = NaN;
+  private watch: "metric" | "validation loss" | "training loss" | null = null;
+
+  constructor(
+    private readonly patience: number,
+    private readonly metric: Metric | null,
+  ) {}
+
+  update(round: number, val: ValidationScores, trainLoss: number): void {
+    this.watch ??= val.metric !== null && Number.isFinite(val.metric) ? "metric" : Number.isNaN(val.loss) ? "training loss" : "validation loss";
+    const value = this.watch === "metric" ? val.metric : this.watch === "validation loss" ? val.loss : trainLoss;
+    if (value === null) return; // the metric was not scored this round
+    const higher = this.watch === "metric" && greaterIsBetter(this.metric!);
+    // NaN never improves, and anything beats a NaN best
+    if (!Number.isNaN(value) && (Number.isNaN(this.bestValue) || (higher ? value > this.bestValue : value < this.bestValue))) {
+      this.bestValue = value;
+      this.bestRound = round;
+    }
+  }
+
+  /** whether patience has run out after `round` */
+  spent(round: number): boolean {
+    return round - this.bestRound >= this.patience;
+  }
+}

@@ -1,0 +1,240 @@
+import type { BinEdges, BinnedMatrix } from "./bins";
+import { buildHistogram, newHistogram, subtractHistogram } from "./histogram";
+import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
+import { Tree } from "./tree";
+
+export interface GrowthRules extends SplitRules {
+  /**
+   * "depthwise": every node that can split does, down to maxDepth (XGBoost's default policy); "leafwise": the leaf
+   * with the largest gain splits next, until maxLeaves (LightGBM's), within maxDepth
+   */
+  policy: "depthwise" | "leafwise";
+  /** splits on the longest path; Infinity for none */
+  maxDepth: number;
+  /** leaf-wise only */
+  maxLeaves: number;
+  /** shrinkage, folded into the leaf values */
+  learningRate: number;
+}
+
+/**
+ * Grows regression trees on gradients and hessians over binned rows, reusing its buffers from tree to tree.
+ *
+ * The rows of the tree's sample sit in one Uint32Array, each node owning a range of it; a split partitions its range in
+ * place (stably, so ranges stay in row order and histogram passes read the codes nearly sequentially). A node that may
+ * split holds a histogram: its smaller child's is built from that child's rows and the larger child's is the parent's
+ * minus it, computed in the parent's buffer. Children that cannot split (depth or leaf limit) get no histogram at all.
+ *
+ * Open nodes (with a valid split pending) are taken largest gain first (leaf-wise) or last in, first out
+ * (depth-wise). Depth-wise, every node that can split does and each decision reads only the node's own rows, so the
+ * order gives the same tree as growing level by level, while keeping at most about 2 * maxDepth histograms alive
+ * instead of a whole level's.
+ */
+export class TreeGrower {
+  private readonly idx: Uint32Array;
+  private readonly scratch: Uint32Array;
+  private readonly gh: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly capacity: number;
+  private readonly begin: Int32Array;
+  private readonly end: Int32Array;
+  private readonly depth: Int32Array;
+  private readonly gradSum: Float64Array;
+  private readonly hessSum: Float64Array;
+  private readonly splits: Split[] = [];
+  private readonly hists: (Float64Array | null)[];
+  private readonly open: Int32Array;
+  private readonly feature: Int32Array;
+  private readonly bin: Int32Array;
+  private readonly missingLeft: Uint8Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  /** nodes of the tree being grown */
+  private count = 0;
+
+  constructor(
+    private readonly data: BinnedMatrix,
+    private readonly edges: BinEdges,
+    private readonly rules: GrowthRules,
+  ) {
+    const n = data.rows;
+    this.idx = new Uint32Array(n);
+    this.scratch = new Uint32Array(n);
+    this.gh = new Float64Array(2 * n);
+    const maxLeaves = rules.policy === "leafwise" ? rules.maxLeaves : 2 ** Math.min(rules.maxDepth, 30);
+    // a leaf holds at least one row, so a tree never has more leaves than rows
+    this.capacity = 2 * Math.max(1, Math.min(maxLeaves, n)) - 1;
+    const c = this.capacity;
+    this.begin = new Int32Array(c);
+    this.end = new Int32Array(c);
+    this.depth = new Int32Array(c);
+    this.gradSum = new Float64Array(c);
+    this.hessSum = new Float64Array(c);
+    for (let i = 0; i < c; i++) this.splits.push(new Split());
+    this.hists = new Array<Float64Array | null>(c).fill(null);
+    this.open = new Int32Array(c);
+    this.feature = new Int32Array(c);
+    this.bin = new Int32Array(c);
+    this.missingLeft = new Uint8Array(c);
+    this.left = new Int32Array(c);
+    this.right = new Int32Array(c);
+  }
+
+  /**
+   * A tree on gradients and hessians `grad`, `hess` (one per training row) over the training rows rows[0, count),
+   * splitting only on `features`.
+   */
+  grow(rows: Uint32Array, count: number, grad: Float64Array, hess: Float64Array, features: Int32Array): Tree {
+    const { rules } = this;
+    this.idx.set(rows.subarray(0, count));
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < count; i++) {
+      g += grad[rows[i]];
+      h += hess[rows[i]];
+    }
+    this.count = 1;
+    this.initNode(0, 0, count, 0, g, h);
+
+    const maxLeaves = rules.policy === "leafwise" ? rules.maxLeaves : Infinity;
+    let leaves = 1;
+    let open = 0;
+    if (rules.maxDepth > 0 && maxLeaves > 1) {
+      const hist = this.take();
+      buildHistogram(hist, this.data, features, this.idx, 0, count, grad, hess, this.gh);
+      this.hists[0] = hist;
+      if (this.evaluate(0, features)) this.open[open++] = 0;
+    }
+    // the capacity check is a backstop: a split's children each hold hessian, hence rows, so leaves <= rows
+    while (open > 0 && leaves < maxLeaves && this.count + 2 <= this.capacity) {
+      const pick = rules.policy === "leafwise" ? this.largestGain(open) : open - 1;
+      const node = this.open[pick];
+      this.open[pick] = this.open[--open];
+      const [l, r] = this.split(node);
+      leaves++;
+      if (this.depth[node] + 1 < rules.maxDepth && leaves < maxLeaves) {
+        this.childHistograms(node, l, r, grad, hess, features);
+        if (this.evaluate(l, features)) this.open[open++] = l;
+        if (this.evaluate(r, features)) this.open[open++] = r;
+      } else this.release(node);
+    }
+    for (let i = 0; i < open; i++) this.release(this.open[i]);
+    return this.toTree();
+  }
+
+  /**
+   * Adds the last grown tree's leaf values to out[row * stride + col] for the rows it was grown on, from the nodes'
+   * row ranges: no walk down the tree.
+   */
+  addLeafValues(tree: Tree, out: Float64Array, stride: number, col: number): void {
+    for (let node = 0; node < this.count; node++) {
+      if (this.feature[node] >= 0) continue;
+      const v = tree.value[node];
+      for (let i = this.begin[node]; i < this.end[node]; i++) out[this.idx[i] * stride + col] += v;
+    }
+  }
+
+  /** Finds the node's best split; releases its histogram and returns false when it has none. */
+  private evaluate(node: number, features: Int32Array): boolean {
+    const ok = findBestSplit(this.hists[node]!, this.data, features, this.gradSum[node], this.hessSum[node], this.rules, this.splits[node]);
+    if (!ok) this.release(node);
+    return ok;
+  }
+
+  private largestGain(open: number): number {
+    let best = 0;
+    for (let i = 1; i < open; i++) if (this.splits[this.open[i]].gain > this.splits[this.open[best]].gain) best = i;
+    return best;
+  }
+
+  /** Applies the node's split: partitions its rows stably in place and creates its two children. */
+  private split(node: number): [number, number] {
+    const s = this.splits[node];
+    const codes = this.data.codes[s.feature];
+    const missing = this.data.missingBin[s.feature];
+    const missingLeft = s.missingLeft;
+    const bin = s.bin;
+    const { idx, scratch } = this;
+    const begin = this.begin[node];
+    const end = this.end[node];
+    let mid = begin;
+    let right = 0;
+    for (let i = begin; i < end; i++) {
+      const row = idx[i];
+      const c = codes[row];
+      if (c === missing ? missingLeft : c <= bin) idx[mid++] = row;
+      else scratch[right++] = row;
+    }
+    idx.set(scratch.subarray(0, right), mid);
+
+    const l = this.count++;
+    const r = this.count++;
+    const depth = this.depth[node] + 1;
+    this.feature[node] = s.feature;
+    this.bin[node] = bin;
+    this.missingLeft[node] = missingLeft ? 1 : 0;
+    this.left[node] = l;
+    this.right[node] = r;
+    this.initNode(l, begin, mid, depth, s.gradLeft, s.hessLeft);
+    this.initNode(r, mid, end, depth, this.gradSum[node] - s.gradLeft, this.hessSum[node] - s.hessLeft);
+    return [l, r];
+  }
+
+  private initNode(node: number, begin: number, end: number, depth: number, grad: number, hess: number): void {
+    this.begin[node] = begin;
+    this.end[node] = end;
+    this.depth[node] = depth;
+    this.gradSum[node] = grad;
+    this.hessSum[node] = hess;
+    this.feature[node] = -1;
+    this.missingLeft[node] = 0;
+    this.left[node] = 0;
+    this.right[node] = 0;
+  }
+
+  /** The children's histograms: the smaller child's built from its rows, the larger's by subtraction in the parent's buffer. */
+  private childHistograms(parent: number, l: number, r: number, grad: Float64Array, hess: Float64Array, features: Int32Array): void {
+    const leftSmaller = this.end[l] - this.begin[l] <= this.end[r] - this.begin[r];
+    const small = leftSmaller ? l : r;
+    const large = leftSmaller ? r : l;
+    const hist = this.take();
+    buildHistogram(hist, this.data, features, this.idx, this.begin[small], this.end[small], grad, hess, this.gh);
+    const parentHist = this.hists[parent]!;
+    subtractHistogram(parentHist, hist, this.data, features);
+    this.hists[parent] = null;
+    this.hists[small] = hist;
+    this.hists[large] = parentHist;
+  }
+
+  private take(): Float64Array {
+    return this.pool.pop() ?? newHistogram(this.data);
+  }
+
+  private release(node: number): void {
+    const hist = this.hists[node];
+    if (hist) this.pool.push(hist);
+    this.hists[node] = null;
+  }
+
+  /** The grown nodes as a Tree: split thresholds as raw values (bin upper edges), leaf values shrunk. */
+  private toTree(): Tree {
+    const n = this.count;
+    const threshold = new Float64Array(n);
+    const value = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (this.feature[i] >= 0) threshold[i] = this.edges.threshold(this.feature[i], this.bin[i]);
+      else value[i] = this.rules.learningRate * leafValue(this.gradSum[i], this.hessSum[i], this.rules.lambda);
+    }
+    return new Tree(
+      {
+        feature: this.feature.slice(0, n),
+        threshold,
+        missingLeft: this.missingLeft.slice(0, n),
+        left: this.left.slice(0, n),
+        right: this.right.slice(0, n),
+        value,
+      },
+      this.data.codes.length,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import type { Task } from "../family";
+import type { FittedGbdt } from "./model";
+import { Tree } from "./tree";
+
+/**
+ * Persistence: one model.json with the task, the feature count, the base score, the hyperparameters and every tree's
+ * node arrays. Numbers are written as JSON numbers, which round-trip doubles exactly; a threshold of Infinity (a split
+ * of missing values from all others) is written as null, as JSON.stringify does, and read back as Infinity.
+ */
+
+export const MODEL_FILE = "model.json";
+const FORMAT = "automl-studio/gbdt@1";
+
+const TreeFile = z.object({
+  feature: z.array(z.number().int().min(-1)),
+  threshold: z.array(z.number().nullable()),
+  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
+  left: z.array(z.number().int().min(0)),
+  right: z.array(z.number().int().min(0)),
+  value: z.array(z.number()),
+});
+
+const ModelFile = z.object({
+  format: z.literal(FORMAT),
+  task: z.object({ type: z.enum(["binary", "multiclass", "regression"]), classes: z.array(z.string()) }),
+  features: z.number().int().min(0),
+  baseScore: z.array(z.number()),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  trees: z.array(TreeFile),
+});
+type ModelFile = z.infer<typeof ModelFile>;
+
+/** Writes dir/model.json (dir created), through a temporary file so a reader never sees half of it. */
+export async function saveGbdt(dir: string, model: FittedGbdt): Promise<void> {
+  const file: ModelFile = {
+    format: FORMAT,
+    task: { type: model.task.type, classes: model.task.classes },
+    features: model.features,
+    baseScore: Array.from(model.baseScore),
+    params: model.params,
+    trees: model.trees.map((t) => ({
+      feature: Array.from(t.feature),
+      threshold: Array.from(t.threshold, (v) => (v === Infinity ? null : v)),
+      missingLeft: Array.from(t.missingLeft, (v) => (v ? 1 : 0)),
+      left: Array.from(t.left),
+      right: Array.from(t.right),
+      value: Array.from(t.value),
+    })),
+  };
+  await fs.mkdir(dir, { recursive: true });
+  const target = path.join(dir, MODEL_FILE);
+  const tmp = `${target}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, JSON.stringify(file));
+  await fs.rename(tmp, target);
+}
+
+/** What a saved model consists of (FittedGbdt's constructor arguments). */
+export interface GbdtParts {
+  task: Task;
+  features: number;
+  baseScore: Float64Array;
+  trees: Tree[];
+  params: ModelFile["params"];
+}
+
+export async function loadGbdt(dir: string, task: Task): Promise<GbdtParts> {
+  const file = ModelFile.parse(JSON.parse(await fs.readFile(path.join(dir, MODEL_FILE), "utf8")));
+  if (file.task.type !== task.type) throw new Error(`gbdt: the saved model is for a ${file.task.type} task, not ${task.type}`);
+  const classes = task.classes.length ? task.classes : file.task.classes;
+  if (task.type === "multiclass" && classes.length !== file.baseScore.length) {
+    throw new Error(`gbdt: the saved model has ${file.baseScore.length} classes, the task ${classes.length}`);
+  }
+  const trees = file.trees.map(
+    (t) =>
+      new Tree(
+        {
+          feature: Int32Array.from(t.feature),
+          threshold: Float64Array.from(t.threshold, (v) => v ?? Infinity),
+          missingLeft: Uint8Array.from(t.missingLeft),
+          left: Int32Array.from(t.left),
+          right: Int32Array.from(t.right),
+          value: Float64Array.from(t.value),
+        },
+        file.features,
+      ),
+  );
+  return { task: { type: task.type, classes }, features: file.features, baseScore: Float64Array.from(file.baseScore), trees, params: file.params };
+}
