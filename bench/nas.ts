@@ -10,7 +10,7 @@
 // each trial finished, and the seconds until that curve was at least as good as the full run's final best (ties count;
 // for full itself, when its best was found). The table shows one row per dataset and configuration, with the ratio of
 // those seconds to full's; then the goals: low, curve and inherit each reach full's best in at most half its time on at
-// least 2 of the 3 datasets (PASS/FAIL). A configuration this build lacks is reported as not started. One untimed
+// least 2 of the 3 datasets (PASS/FAIL). A configuration createRun refuses is reported as not started. One untimed
 // credit-g trial runs first, to warm the process up.
 // Progress (one line per finished trial) goes to stderr.
 // Usage: npm run bench:nas [-- --datasets credit-g,telco-churn,shuttle --configs full,low,curve,inherit,hyperband

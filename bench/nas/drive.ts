@@ -44,7 +44,7 @@ export interface RunRecord {
   config: ConfigName;
   estimation: string;
   scheduler: string;
-  /** "not started": createRun refused the run (e.g. an estimation this build does not have yet) */
+  /** "not started": createRun refused the run (e.g. an estimation the family does not support) */
   status: RunStatus | "not started";
   error: string | null;
   metric: Metric | null;
@@ -120,7 +120,7 @@ function toRecord(t: TrialRow, seenAt: Map<string, number>): TrialRecord {
   return { number: t.number, status: t.status, valScore: t.valScore, testScore: t.testScore, trainSeconds: t.trainSeconds, reason: t.reason, seenAt: seenAt.get(t.id)! };
 }
 
-/** a zod refusal (an unknown estimation, say) as its messages, not its JSON */
+/** a zod refusal as its messages, not its JSON */
 function describeError(err: unknown): string {
   if (err instanceof z.ZodError) return err.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
   return err instanceof Error ? err.message : String(err);

@@ -35,6 +35,7 @@ const STRATEGY_LABELS: Record<StrategyName, string> = {
 const FAMILY_LABELS: Record<FamilyName, string> = {
   mlp: "MLP: tune a multi-layer perceptron's hyperparameters",
   nas: "Neural architecture search: chains, skips and branches, stacked cells",
+  gbdt: "Gradient-boosted trees (histogram-based, leaf-wise or depth-wise)",
 };
 
 const ESTIMATION_LABELS: Record<EstimationName, string> = {

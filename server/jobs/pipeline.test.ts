@@ -293,3 +293,26 @@ it("searches network architectures with weight inheritance: each child starts fr
   // each validation model is kept for the children
   expect(await ctx.blobs.exists(`${keys.trialFoldModel(run.id, trials[0].id, 0)}/model.json`)).toBe(true);
 });
+
+it("searches gradient-boosted trees: candidates early-stop on validation rounds, and the best archive predicts", async () => {
+  const ctx = await studio(1);
+  const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 4, seed: 0, family: "gbdt", validation: "holdout" });
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  expect(trials.every((t) => t.family === "gbdt" && t.status === "done" && t.valScore! > 0.65 && t.testScore! > 0.65)).toBe(true);
+  // the defaults first: leaf-wise, 31 leaves
+  expect(trials[0].params).toMatchObject({ growth: "leafwise", max_leaves: 31, learning_rate: 0.1 });
+  for (const t of trials) expect(t.reason).toMatch(/^early stopping at epoch \d+ \(best \d+\); refit on 800 non-test rows for \d+ epochs$/);
+  const best = trials.find((t) => t.id === run.bestTrialId)!;
+  expect(best.paramCount).toBeGreaterThan(0);
+  // the archive predicts the CSV it was trained on (the label column is ignored): probabilities that sum to 1
+  const preds = (await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, best.id), csvPath: CREDIT })).trim().split("\n");
+  expect(preds[0]).toBe("prediction,proba_bad,proba_good");
+  expect(preds).toHaveLength(1001);
+  for (const row of preds.slice(1, 50)) {
+    const [, pBad, pGood] = row.split(",");
+    expect(Number(pBad) + Number(pGood)).toBeCloseTo(1, 5);
+  }
+});

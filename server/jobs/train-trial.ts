@@ -65,7 +65,7 @@ export async function trainTrial(
   const params = splitParams(trial.params);
   const started = performance.now();
   let cancelled = false;
-  const curveStop = run.estimation === "curve" ? curveStopper(ctx, run, params.family) : null;
+  const curveStop = run.estimation === "curve" ? curveStopper(ctx, run, family.epochCap?.(params.family) ?? NaN) : null;
   let curveStopped: string | null = null;
   const hooks: EstimateHooks = {
     metric: run.metric,
@@ -162,10 +162,9 @@ async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data
  * the validation curve so far against the best finished candidate's score (under cross-validation that score pools
  * every fold, the curve is the first fold's: close, not identical). Returns the stop reason, or null to go on.
  */
-function curveStopper(ctx: StudioContext, run: RunRow, familyParams: Record<string, unknown>) {
+function curveStopper(ctx: StudioContext, run: RunRow, maxEpochs: number) {
   const rule = createCurveStopping();
   const values: number[] = [];
-  const maxEpochs = Number(familyParams.max_epochs);
   const direction = greaterIsBetter(run.metric) ? "maximize" : "minimize";
   return async (report: EpochReport): Promise<string | null> => {
     if (report.valMetric === null || !Number.isFinite(report.valMetric) || !(maxEpochs > 0)) return null;

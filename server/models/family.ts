@@ -94,6 +94,10 @@ export interface ModelFamily {
   defaultParams(task: Task): Params;
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
+  /** whether fit honours FitContext.pauseAt/resume, which a scheduler's rungs need */
+  pausable?: boolean;
+  /** the most epochs (boosting rounds) a fit of `params` trains: what learning-curve estimation extrapolates to; absent: not supported */
+  epochCap?(params: Params): number;
   /** lower-fidelity estimation: the same candidate with fewer units, epochs and patience; absent: not supported */
   lowerFidelity?(params: Params, scale: { width: number; epochs: number }): Params;
   /** weight inheritance: whether fit starts from FitContext.inheritFrom */

@@ -1,11 +1,13 @@
 import type { ModelFamily } from "./family";
 import { mlpFamily } from "./tfjs-mlp";
 import { nasFamily } from "./nas";
+import { gbdtFamily } from "./gbdt";
 
 /** Every model family the studio can search, by name. */
 export const families: Record<string, ModelFamily> = {
   [mlpFamily.name]: mlpFamily,
   [nasFamily.name]: nasFamily,
+  [gbdtFamily.name]: gbdtFamily,
 };
 
 export function getFamily(name: string): ModelFamily {

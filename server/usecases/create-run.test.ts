@@ -51,6 +51,12 @@ describe("create-run", () => {
       status: 400,
       message: "Weight inheritance is not available for the mlp family; choose full training or learning-curve estimation.",
     });
+    // boosted trees can't pause between a scheduler's rungs
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "gbdt", scheduler: "asha" }))).toEqual({
+      status: 400,
+      message: 'The gbdt family cannot pause training between rungs, which the asha scheduler needs; choose scheduler "none".',
+    });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "gbdt", estimation: "curve" })).toMatchObject({ family: "gbdt", estimation: "curve" });
   });
 
   it("records the validation the user asked for, and checks the group and time columns", async () => {

@@ -81,8 +81,17 @@ function checkGridFits(family: ModelFamily, problemType: ProblemType, maxTrials:
   }
 }
 
-/** Lower fidelity and weight inheritance need the family's support, and decide each trial's budget themselves. */
+/**
+ * A scheduler needs a family that can pause training; learning curves, lower fidelity and weight inheritance need the
+ * family's support too; and lower fidelity and weight inheritance decide each trial's budget themselves.
+ */
 function checkEstimation(family: ModelFamily, estimation: EstimationName, scheduler: SchedulerName): void {
+  if (scheduler !== "none" && !family.pausable) {
+    throw new DataError(`The ${family.name} family cannot pause training between rungs, which the ${scheduler} scheduler needs; choose scheduler "none".`);
+  }
+  if (estimation === "curve" && !family.epochCap) {
+    throw new DataError(`Learning-curve estimation is not available for the ${family.name} family; choose full training.`);
+  }
   const what = estimation === "low" ? "Lower-fidelity estimation" : estimation === "inherit" ? "Weight inheritance" : null;
   if (!what) return;
   const supported = estimation === "low" ? family.lowerFidelity !== undefined : family.inheritsWeights === true;

@@ -5,7 +5,7 @@ import type { Objective } from "./objective";
 import { rowSubset } from "./sampling";
 
 /** Training rows scored each round for the training metric (a fixed, seeded sample), as the networks do. */
-export const TRAIN_METRIC_ROWS = 5000;
+const TRAIN_METRIC_ROWS = 5000;
 /**
  * Validation rows whose sort-based metric (AUC, PR AUC: a sort of all rows) every round can afford. On more rows the
  * metric is scored every few rounds instead (see RoundScorer), since a round of boosting can cost less than the sort.

@@ -10,6 +10,7 @@ import { TreeGrower } from "./grow";
 import { FittedGbdt } from "./model";
 import { objectiveFor } from "./objective";
 import { FeatureSampler, RowSampler } from "./sampling";
+import { EXP_REFRESH_ROUNDS, startingScores, TrainingScores } from "./scores";
 import { parseParams } from "./space";
 import type { Tree } from "./tree";
 
@@ -22,9 +23,9 @@ const YIELD_MS = 200;
  * tree per output (per class, multiclass) grown on them (grow.ts), its shrunk leaf values added to the raw scores.
  *
  * One EpochReport per round, an "epoch" being a round. The training and validation raw scores are kept up to date
- * tree by tree (in-sample rows from the tree's row partition, the others by a walk down the tree), so a round's report
- * costs one pass over the validation rows and no re-prediction; the training loss comes from the same pass that
- * computes the next round's gradients, and the training metric from a fixed sample of 5000 rows (RoundScorer).
+ * tree by tree (scores.ts; nothing is predicted afresh), so a round's report costs one pass over the validation rows;
+ * the training loss comes from the same pass that computes the next round's gradients, and the training metric from
+ * a fixed sample of 5000 rows (RoundScorer).
  *
  * Early stopping (early-stopping.ts) after early_stopping_rounds rounds without improvement, at most max_rounds; the
  * model keeps the trees up to the best round. ctx.deadline and onEpoch "stop" end training after the round, keeping
@@ -55,12 +56,12 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
   const objective = objectiveFor(task, task.type === "regression" ? fitScaler(yTrain).std : 1);
   const k = objective.outputs;
   const base = objective.baseScore(yTrain, sampleWeight);
-  const raw = startingScores(n, base);
+  const scores = new TrainingScores(n, base, objective.usesExp);
   const valRaw = startingScores(xVal.rows, base);
   const grad = new Float64Array(n * k);
   const hess = new Float64Array(n * k);
   const weightSum = sampleWeight ? sampleWeight.reduce((a, w) => a + w, 0) : n;
-  objective.gradients(raw, yTrain, sampleWeight, grad, hess);
+  objective.gradients(scores, yTrain, sampleWeight, grad, hess, true);
 
   const grower = new TreeGrower(binned, edges, {
     policy: params.growth,
@@ -88,18 +89,17 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
     rowSampler.draw(rng);
     for (let c = 0; c < k; c++) {
       const tree = grower.grow(rowSampler.inBag, rowSampler.inCount, grad.subarray(c * n, (c + 1) * n), hess.subarray(c * n, (c + 1) * n), featureSampler.draw(rng));
-      grower.addLeafValues(tree, raw, k, c);
-      if (rowSampler.outCount > 0) tree.addToRows(xTrain, rowSampler.outOfBag, rowSampler.outCount, raw, k, c);
+      scores.addTree(tree, c, k, grower, xTrain, rowSampler.outOfBag, rowSampler.outCount);
       if (xVal.rows > 0) tree.addTo(xVal, valRaw, k, c);
       trees.push(tree);
     }
-    const trainLoss = objective.gradients(raw, yTrain, sampleWeight, grad, hess) / weightSum;
+    const trainLoss = objective.gradients(scores, yTrain, sampleWeight, grad, hess, round % EXP_REFRESH_ROUNDS === 0) / weightSum;
     const val = scorer.validation(valRaw, round);
     const decision = await ctx.onEpoch({
       epoch: round,
       trainLoss,
       valLoss: val.loss,
-      trainMetric: scorer.trainMetric(raw),
+      trainMetric: scorer.trainMetric(scores.raw),
       valMetric: val.metric,
       seconds: (performance.now() - started) / 1000,
     });
@@ -116,13 +116,6 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
   const kept = fixedRounds === undefined && stopping.bestRound > 0 ? stopping.bestRound : round;
   trees.length = kept * k;
   return { model: new FittedGbdt(task, xTrain.cols, base, trees, rawParams), epochs: round, bestEpoch: kept, reason };
-}
-
-/** rows x outputs raw scores, every row at the base score */
-function startingScores(rows: number, base: Float64Array): Float64Array {
-  const raw = new Float64Array(rows * base.length);
-  for (let r = 0; r < rows; r++) raw.set(base, r * base.length);
-  return raw;
 }
 
 /** Class codes must be whole numbers within the classes (0/1 for binary); regression targets finite. */

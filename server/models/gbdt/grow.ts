@@ -1,5 +1,5 @@
 import type { BinEdges, BinnedMatrix } from "./bins";
-import { buildHistogram, newHistogram, subtractHistogram } from "./histogram";
+import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
 import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { Tree } from "./tree";
 
@@ -27,14 +27,15 @@ export interface GrowthRules extends SplitRules {
  *
  * Open nodes (with a valid split pending) are taken largest gain first (leaf-wise) or last in, first out
  * (depth-wise). Depth-wise, every node that can split does and each decision reads only the node's own rows, so the
- * order gives the same tree as growing level by level, while keeping at most about 2 * maxDepth histograms alive
- * instead of a whole level's.
+ * order gives the same tree as growing level by level, while keeping at most maxDepth + 1 histograms alive (one
+ * pending sibling per level) instead of a whole level's.
  */
 export class TreeGrower {
   private readonly idx: Uint32Array;
   private readonly scratch: Uint32Array;
-  private readonly gh: Float64Array;
   private readonly pool: Float64Array[] = [];
+  /** buildHistogram's second accumulator */
+  private readonly spare: Float64Array;
   private readonly capacity: number;
   private readonly begin: Int32Array;
   private readonly end: Int32Array;
@@ -60,7 +61,7 @@ export class TreeGrower {
     const n = data.rows;
     this.idx = new Uint32Array(n);
     this.scratch = new Uint32Array(n);
-    this.gh = new Float64Array(2 * n);
+    this.spare = newHistogram(data);
     const maxLeaves = rules.policy === "leafwise" ? rules.maxLeaves : 2 ** Math.min(rules.maxDepth, 30);
     // a leaf holds at least one row, so a tree never has more leaves than rows
     this.capacity = 2 * Math.max(1, Math.min(maxLeaves, n)) - 1;
@@ -87,23 +88,27 @@ export class TreeGrower {
   grow(rows: Uint32Array, count: number, grad: Float64Array, hess: Float64Array, features: Int32Array): Tree {
     const { rules } = this;
     this.idx.set(rows.subarray(0, count));
-    let g = 0;
-    let h = 0;
-    for (let i = 0; i < count; i++) {
-      g += grad[rows[i]];
-      h += hess[rows[i]];
-    }
     this.count = 1;
-    this.initNode(0, 0, count, 0, g, h);
-
     const maxLeaves = rules.policy === "leafwise" ? rules.maxLeaves : Infinity;
     let leaves = 1;
     let open = 0;
-    if (rules.maxDepth > 0 && maxLeaves > 1) {
+    if (rules.maxDepth > 0 && maxLeaves > 1 && features.length > 0) {
       const hist = this.take();
-      buildHistogram(hist, this.data, features, this.idx, 0, count, grad, hess, this.gh);
+      buildHistogram(hist, this.spare, this.data, features, this.idx, 0, count, grad, hess);
+      // the root's sums from the histogram: ~256 bins rather than every row
+      const sums = histogramTotals(hist, this.data, features[0]);
+      this.initNode(0, 0, count, 0, sums.grad, sums.hess);
       this.hists[0] = hist;
       if (this.evaluate(0, features)) this.open[open++] = 0;
+    } else {
+      // a tree that cannot split: one leaf, the Newton step of all the rows
+      let g = 0;
+      let h = 0;
+      for (let i = 0; i < count; i++) {
+        g += grad[rows[i]];
+        h += hess[rows[i]];
+      }
+      this.initNode(0, 0, count, 0, g, h);
     }
     // the capacity check is a backstop: a split's children each hold hessian, hence rows, so leaves <= rows
     while (open > 0 && leaves < maxLeaves && this.count + 2 <= this.capacity) {
@@ -123,14 +128,26 @@ export class TreeGrower {
   }
 
   /**
-   * Adds the last grown tree's leaf values to out[row * stride + col] for the rows it was grown on, from the nodes'
-   * row ranges: no walk down the tree.
+   * Adds the last grown tree's leaf values to raw[row * stride + col] for the rows it was grown on, from the nodes' row
+   * ranges (no walk down the tree), and where `exp` is given multiplies exp[row * stride + col] by their exps.
    */
-  addLeafValues(tree: Tree, out: Float64Array, stride: number, col: number): void {
+  addLeafValues(tree: Tree, raw: Float64Array, exp: Float64Array | null, stride: number, col: number): void {
+    const { idx } = this;
     for (let node = 0; node < this.count; node++) {
       if (this.feature[node] >= 0) continue;
       const v = tree.value[node];
-      for (let i = this.begin[node]; i < this.end[node]; i++) out[this.idx[i] * stride + col] += v;
+      const begin = this.begin[node];
+      const end = this.end[node];
+      if (exp) {
+        const factor = Math.exp(v);
+        for (let i = begin; i < end; i++) {
+          const j = idx[i] * stride + col;
+          raw[j] += v;
+          exp[j] *= factor;
+        }
+      } else {
+        for (let i = begin; i < end; i++) raw[idx[i] * stride + col] += v;
+      }
     }
   }
 
@@ -147,12 +164,16 @@ export class TreeGrower {
     return best;
   }
 
-  /** Applies the node's split: partitions its rows stably in place and creates its two children. */
+  /**
+   * Applies the node's split: partitions its rows stably in place and creates its two children. Which side a row goes
+   * is unpredictable, so it is computed rather than branched on, and each row is written to both sides with only the
+   * right one's end advancing (about 10% faster than a branch per row in a full fit on diamonds).
+   */
   private split(node: number): [number, number] {
     const s = this.splits[node];
     const codes = this.data.codes[s.feature];
     const missing = this.data.missingBin[s.feature];
-    const missingLeft = s.missingLeft;
+    const missingLeft = s.missingLeft ? 1 : 0;
     const bin = s.bin;
     const { idx, scratch } = this;
     const begin = this.begin[node];
@@ -162,8 +183,12 @@ export class TreeGrower {
     for (let i = begin; i < end; i++) {
       const row = idx[i];
       const c = codes[row];
-      if (c === missing ? missingLeft : c <= bin) idx[mid++] = row;
-      else scratch[right++] = row;
+      // 1 to go right: a code above the split's bin, except the missing bin (above every value bin) when missing goes left
+      const goesRight = ((bin - c) >>> 31) ^ ((c === missing ? 1 : 0) & missingLeft);
+      idx[mid] = row;
+      scratch[right] = row;
+      mid += 1 - goesRight;
+      right += goesRight;
     }
     idx.set(scratch.subarray(0, right), mid);
 
@@ -172,7 +197,7 @@ export class TreeGrower {
     const depth = this.depth[node] + 1;
     this.feature[node] = s.feature;
     this.bin[node] = bin;
-    this.missingLeft[node] = missingLeft ? 1 : 0;
+    this.missingLeft[node] = missingLeft;
     this.left[node] = l;
     this.right[node] = r;
     this.initNode(l, begin, mid, depth, s.gradLeft, s.hessLeft);
@@ -198,7 +223,7 @@ export class TreeGrower {
     const small = leftSmaller ? l : r;
     const large = leftSmaller ? r : l;
     const hist = this.take();
-    buildHistogram(hist, this.data, features, this.idx, this.begin[small], this.end[small], grad, hess, this.gh);
+    buildHistogram(hist, this.spare, this.data, features, this.idx, this.begin[small], this.end[small], grad, hess);
     const parentHist = this.hists[parent]!;
     subtractHistogram(parentHist, hist, this.data, features);
     this.hists[parent] = null;

@@ -2,7 +2,7 @@ import type { ModelFamily } from "../family";
 import { fitGbdt } from "./fit";
 import { FittedGbdt } from "./model";
 import { loadGbdt } from "./persist";
-import { defaultParams, defineSpace, SPACE_VERSION } from "./space";
+import { defaultParams, defineSpace, parseParams, SPACE_VERSION } from "./space";
 
 /**
  * Gradient-boosted decision trees on histograms (XGBoost's "hist" / LightGBM's method), written on typed arrays:
@@ -16,6 +16,7 @@ export const gbdtFamily: ModelFamily = {
   defineSpace,
   defaultParams,
   fit: fitGbdt,
+  epochCap: (params) => parseParams(params).max_rounds,
   async load(dir, task) {
     const p = await loadGbdt(dir, task);
     return new FittedGbdt(p.task, p.features, p.baseScore, p.trees, p.params);

@@ -2,6 +2,7 @@ import type { Params } from "../../automl/space/suggest";
 import type { FittedModel, Matrix, Task } from "../family";
 import { objectiveFor, outputsFor } from "./objective";
 import { saveGbdt } from "./persist";
+import { startingScores } from "./scores";
 import type { Tree } from "./tree";
 
 /**
@@ -28,8 +29,7 @@ export class FittedGbdt implements FittedModel {
   predict(x: Matrix): Float32Array {
     if (x.cols !== this.features) throw new Error(`gbdt: expected ${this.features} columns, got ${x.cols}`);
     const k = this.outputs;
-    const raw = new Float64Array(x.rows * k);
-    for (let r = 0; r < x.rows; r++) raw.set(this.baseScore, r * k);
+    const raw = startingScores(x.rows, this.baseScore);
     for (let t = 0; t < this.trees.length; t++) this.trees[t].addTo(x, raw, k, t % k);
     const out = new Float32Array(x.rows * (this.task.type === "binary" ? 2 : k));
     objectiveFor(this.task).transform(raw, x.rows, out);

@@ -11,7 +11,7 @@ import { Tree } from "./tree";
  * of missing values from all others) is written as null, as JSON.stringify does, and read back as Infinity.
  */
 
-export const MODEL_FILE = "model.json";
+const MODEL_FILE = "model.json";
 const FORMAT = "automl-studio/gbdt@1";
 
 const TreeFile = z.object({

@@ -5,11 +5,11 @@ import type { Task } from "../family";
 /** Bump when the space below changes. */
 export const SPACE_VERSION = "gbdt/1";
 /** the round cap, early stopping's patience (in rounds) and the bin count: recorded in every trial as fixed values */
-export const MAX_ROUNDS = 2000;
-export const EARLY_STOPPING_ROUNDS = 50;
-export const MAX_BINS = 255;
+const MAX_ROUNDS = 2000;
+const EARLY_STOPPING_ROUNDS = 50;
+const MAX_BINS = 255;
 
-export const GROWTH = ["depthwise", "leafwise"] as const;
+const GROWTH = ["depthwise", "leafwise"] as const;
 
 /**
  * The search space, asked define-by-run: a tree's size is its depth when it grows depth-wise and its leaf count when

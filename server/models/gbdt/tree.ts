@@ -88,12 +88,4 @@ export class Tree implements TreeArrays {
   addTo(x: Matrix, out: Float64Array, stride: number, col: number): void {
     for (let r = 0; r < x.rows; r++) out[r * stride + col] += this.value[this.leafOf(x.data, r * x.cols)];
   }
-
-  /** addTo for the rows listed in rows[0, count) only. */
-  addToRows(x: Matrix, rows: Uint32Array, count: number, out: Float64Array, stride: number, col: number): void {
-    for (let i = 0; i < count; i++) {
-      const r = rows[i];
-      out[r * stride + col] += this.value[this.leafOf(x.data, r * x.cols)];
-    }
-  }
 }

@@ -54,6 +54,8 @@ export const nasFamily: ModelFamily = {
     const p = await loadNas(dir, task);
     return new FittedNas(p.model, p.arch, p.space, p.task, p.scaler, p.params, p.inherited);
   },
+  pausable: true,
+  epochCap: (params) => Number(params.max_epochs ?? MAX_EPOCHS),
   lowerFidelity: (params, scale) => narrowerAndShorter(params, scale, isWidth, { patience: PATIENCE, max_epochs: MAX_EPOCHS }),
   inheritsWeights: true,
 };

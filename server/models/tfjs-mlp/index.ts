@@ -16,6 +16,8 @@ export const mlpFamily: ModelFamily = {
     const p = await loadMlp(dir, task);
     return new FittedMlp(p.model, p.spec, p.task, p.scaler, p.params);
   },
+  pausable: true,
+  epochCap: (params) => Number(params.max_epochs ?? MAX_EPOCHS),
   lowerFidelity: (params, scale) => narrowerAndShorter(params, scale, (name) => /^units_\d+$/.test(name), { patience: PATIENCE, max_epochs: MAX_EPOCHS }),
 };
 
