@@ -71,7 +71,7 @@ export async function benchRun(dataset: DatasetName, config: ConfigName, options
     let runId: string;
     try {
       const { estimation, scheduler } = CONFIGS[config];
-      runId = (await createRun(ctx, { datasetId: uploaded.id, label, maxTrials: options.trials, seed: options.seed, family: "nas", strategy: STRATEGY, estimation, scheduler })).id;
+      runId = (await createRun(ctx, { datasetId: uploaded.id, label, maxTrials: options.trials, seed: options.seed, families: ["nas"], strategy: STRATEGY, estimation, scheduler })).id;
     } catch (err) {
       // only the run's refusal is recorded; anything else (a missing dataset, say) stops the bench
       return { ...base, status: "not started", error: describeError(err) };

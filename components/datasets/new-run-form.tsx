@@ -102,7 +102,7 @@ export function NewRunForm({
   const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
   const [strategy, setStrategy] = useState<StrategyName>("random");
   const [scheduler, setScheduler] = useState<SchedulerName>("none");
-  const [family, setFamily] = useState<FamilyName>("mlp");
+  const [families, setFamilies] = useState<FamilyName[]>(["mlp"]);
   const [estimation, setEstimation] = useState<EstimationName>("full");
 
   const option = detail.labels.find((l) => l.name === label);
@@ -126,7 +126,7 @@ export function NewRunForm({
         columnTypes: Object.keys(columnTypes).length > 0 ? columnTypes : undefined,
         strategy,
         scheduler,
-        family,
+        families,
         estimation,
         validation: validation.validation,
         groupColumn: validation.groupColumn && validation.groupColumn !== label ? validation.groupColumn : undefined,
@@ -204,8 +204,14 @@ export function NewRunForm({
           <input type="number" min="0" step="1" value={seed} data-testid="seed" onChange={(e) => setSeed(e.target.value)} />
         </label>
         <label className="field">
-          <span>Models</span>
-          <select value={family} data-testid="family-select" onChange={(e) => setFamily(e.target.value as FamilyName)}>
+          <span>Models (several: the family is searched too)</span>
+          <select
+            multiple
+            size={FAMILY_NAMES.length}
+            value={families}
+            data-testid="family-select"
+            onChange={(e) => setFamilies(Array.from(e.target.selectedOptions, (o) => o.value as FamilyName))}
+          >
             {FAMILY_NAMES.map((name) => (
               <option key={name} value={name}>
                 {FAMILY_LABELS[name]}

@@ -79,7 +79,7 @@ export function RunPage({ id }: { id: string }) {
         <Stat label={`Best test ${metric}`} value={formatScore(run.bestTestScore)} testId="best-test-score" />
         <Stat label="Strategy" value={run.strategy} testId="run-strategy" />
         <Stat label="Scheduler" value={run.scheduler} testId="run-scheduler" />
-        <Stat label="Models" value={run.family} testId="run-family" />
+        <Stat label="Models" value={run.families.join(", ")} testId="run-family" />
         <Stat label="Estimation" value={run.estimation} testId="run-estimation" />
         <Stat label="Validation" value={validationLabel(run)} testId="run-validation" />
         {run.fidelityCheck ? <Stat label="Low vs full fidelity rank correlation" value={fidelityLabel(run.fidelityCheck)} testId="fidelity-spearman" /> : null}

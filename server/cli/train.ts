@@ -36,7 +36,7 @@ export async function trainCommand(values: Options): Promise<void> {
       validation: values.validation,
       strategy: values.strategy,
       scheduler: values.scheduler,
-      family: values.family,
+      families: values.family?.split(","),
       estimation: values.estimation,
       groupColumn: values["group-column"],
       timeColumn: values["time-column"],

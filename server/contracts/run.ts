@@ -75,8 +75,11 @@ export const CreateRunInput = z
     strategy: StrategyName.optional(),
     /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
     scheduler: SchedulerName.optional(),
-    /** the model family searched: the MLP's hyperparameters, or network architectures (NAS); mlp unless chosen */
-    family: FamilyName.optional(),
+    /**
+     * the model families searched (mlp unless chosen): with several, the family is the search space's first choice and
+     * each family's hyperparameters are conditional on it, so the strategy spreads the budget across them
+     */
+    families: z.array(FamilyName).min(1, "Choose at least one model family.").optional(),
     /** how each candidate is scored (full unless chosen) */
     estimation: EstimationName.optional(),
     /** rows with the same value (a customer, a patient) stay together in one split and one fold */
@@ -84,6 +87,8 @@ export const CreateRunInput = z
     /** the split follows this column's order: train on the past, test on the latest rows */
     timeColumn: optionalColumn,
   })
+  // an unknown key is a mistake (a misspelt option, or the old "family"), not something to ignore silently
+  .strict()
   .refine((v) => v.budgetMinutes !== undefined || v.maxTrials !== undefined, {
     message: "Set a time budget (minutes), a maximum number of trials, or both.",
     path: ["budgetMinutes"],
@@ -152,7 +157,7 @@ export const RunDto = z.object({
   direction: z.enum(["min", "max"]),
   strategy: z.string(),
   scheduler: z.string(),
-  family: z.string(),
+  families: z.array(z.string()),
   estimation: z.string(),
   seed: z.number().int(),
   maxTrials: z.number().nullable(),

@@ -80,7 +80,7 @@ export function toRunRow(r: Run): RunRow {
     groupColumn: r.groupColumn,
     timeColumn: r.timeColumn,
     validationPlan: (r.validationPlan ?? null) as RunRow["validationPlan"],
-    family: r.family,
+    families: r.family.split(","),
     estimation: r.estimation,
   };
 }
@@ -153,8 +153,10 @@ export class PrismaStore implements Store {
   // runs
 
   async createRun(run: NewRun): Promise<RunRow> {
-    const { columnTypes, validationPlan, ...rest } = run;
-    return toRunRow(await this.prisma.run.create({ data: { ...rest, columnTypes: nullableJson(columnTypes), validationPlan: nullableJson(validationPlan) } }));
+    const { columnTypes, validationPlan, families, ...rest } = run;
+    return toRunRow(
+      await this.prisma.run.create({ data: { ...rest, ...(families && { family: families.join(",") }), columnTypes: nullableJson(columnTypes), validationPlan: nullableJson(validationPlan) } }),
+    );
   }
 
   async getRun(id: string): Promise<RunRow | null> {

@@ -51,8 +51,8 @@ export interface RunRow {
   timeColumn: string | null;
   /** how candidates are validated, fixed when the run's data is prepared; null before */
   validationPlan: ValidationPlanRecord | null;
-  /** the model family searched (server/models/registry.ts) */
-  family: string;
+  /** the model families searched (server/models/registry.ts): one, or several with the family a choice of the space */
+  families: string[];
   /** how a candidate is scored: "full", or "curve" (stopped when its extrapolated learning curve cannot win) */
   estimation: string;
 }
@@ -113,7 +113,7 @@ export interface CurvePointRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "family" | "estimation">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
 export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber">>;
 

@@ -5,30 +5,73 @@ import { defaultPreprocessing, preprocessOptionsOf, suggestPreprocessing } from 
 import type { PreprocessOptions } from "../data/preprocess";
 import type { DataStages } from "./candidate-data";
 
+/** the name under which a run of several families records the family a candidate chose */
+export const FAMILY_KEY = "family";
+
 /**
  * A candidate's search space: the model family's hyperparameters, then the data stages' choices (feature selection,
  * then imputation, encoding, scaling and class weighting), all in one define-by-run space so any strategy searches
  * them together. The family asks first and later stages after earlier ones, so adding a stage left the earlier
  * draws unchanged.
+ *
+ * With several families, the family itself is the first choice (FAMILY_KEY) and its hyperparameters are asked under
+ * its name ("gbdt.learning_rate"): conditional on the choice, and never confused with another family's parameter of
+ * the same name and another range. A run of one family asks its names bare, as runs always did.
  */
-export function candidateSpace(family: ModelFamily, task: Task): (s: Suggest) => Params {
+export function candidateSpace(families: readonly ModelFamily[], task: Task): (s: Suggest) => Params {
   return (s) => {
-    const params = family.defineSpace(s, task);
+    const params = familyParams(s, families, task);
     const featureSelection = suggestSelection(s);
     return { ...params, feature_selection: featureSelection, ...suggestPreprocessing(s, task) };
   };
 }
 
-/** The first trial of every search: the family's defaults, every feature kept, the default preprocessing. */
-export function defaultCandidate(family: ModelFamily, task: Task): Params {
-  return { ...family.defaultParams(task), feature_selection: "none", ...defaultPreprocessing(task) };
+function familyParams(s: Suggest, families: readonly ModelFamily[], task: Task): Params {
+  if (families.length === 1) return families[0].defineSpace(s, task);
+  const name = s.choice(FAMILY_KEY, families.map((f) => f.name));
+  const family = families.find((f) => f.name === name)!;
+  return { [FAMILY_KEY]: name, ...prefixed(family.defineSpace(underName(s, name), task), name) };
+}
+
+/** a Suggest that asks every hyperparameter under `family.` */
+function underName(s: Suggest, family: string): Suggest {
+  const n = (name: string) => `${family}.${name}`;
+  return {
+    int: (name, low, high, opts) => s.int(n(name), low, high, opts),
+    float: (name, low, high, opts) => s.float(n(name), low, high, opts),
+    choice: (name, choices) => s.choice(n(name), choices),
+    bool: (name) => s.bool(n(name)),
+    fixed: (name, value) => s.fixed(n(name), value),
+  };
+}
+
+const prefixed = (params: Params, family: string): Params => Object.fromEntries(Object.entries(params).map(([k, v]) => [`${family}.${k}`, v]));
+
+/**
+ * The first trials of every search, one per family in the run's order: the family's defaults, every feature kept,
+ * the default preprocessing (as AutoGluon and H2O start from known-good configurations).
+ */
+export function defaultCandidates(families: readonly ModelFamily[], task: Task): Params[] {
+  return families.map((family) => {
+    const params = family.defaultParams(task);
+    const own = families.length === 1 ? params : { [FAMILY_KEY]: family.name, ...prefixed(params, family.name) };
+    return { ...own, feature_selection: "none", ...defaultPreprocessing(task) };
+  });
+}
+
+/** The family a candidate's stored hyperparameters chose: its FAMILY_KEY in a run of several, else the run's one. */
+export function chosenFamily(params: Params, runFamilies: readonly string[]): string {
+  return typeof params[FAMILY_KEY] === "string" ? params[FAMILY_KEY] : runFamilies[0];
 }
 
 const DATA_STAGE_KEYS = ["feature_selection", "imputation", "encoding", "scaling", "class_weight"];
 
-/** Splits a trial's stored hyperparameters into the data stages' and the family's. */
+/** Splits a trial's stored hyperparameters into the data stages' and the family's (its own names, unprefixed). */
 export function splitParams(params: Params): { stages: DataStages; classWeight: "none" | "balanced"; family: Params } {
-  const family = Object.fromEntries(Object.entries(params).filter(([k]) => !DATA_STAGE_KEYS.includes(k)));
+  const chosen = typeof params[FAMILY_KEY] === "string" ? `${params[FAMILY_KEY]}.` : null;
+  const family = chosen
+    ? Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (k.startsWith(chosen) ? [[k.slice(chosen.length), v]] : [])))
+    : Object.fromEntries(Object.entries(params).filter(([k]) => !DATA_STAGE_KEYS.includes(k)));
   const preprocessing: PreprocessOptions = preprocessOptionsOf(params);
   return {
     // trials stored before these were searched kept every feature, with the default preprocessing

@@ -218,8 +218,8 @@ async function until(check: () => Promise<boolean>, timeoutMs = 240_000) {
 it("searches network architectures with learning-curve estimation: stopped trials say why and keep their score", async () => {
   const ctx = await studio(1);
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 1, family: "nas", estimation: "curve", validation: "holdout" });
-  expect(created).toMatchObject({ family: "nas", estimation: "curve" });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 1, families: ["nas"], estimation: "curve", validation: "holdout" });
+  expect(created).toMatchObject({ families: ["nas"], estimation: "curve" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await ctx.store.listTrials(run.id);
@@ -246,7 +246,7 @@ it("searches network architectures with learning-curve estimation: stopped trial
 it("screens network architectures at lower fidelity: the first batch trains both ways, the rest in full only when ranked in the top third", async () => {
   const ctx = await studio(1);
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 10, seed: 1, family: "nas", estimation: "low", validation: "holdout" });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 10, seed: 1, families: ["nas"], estimation: "low", validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await ctx.store.listTrials(run.id);
@@ -276,7 +276,7 @@ it("searches network architectures with weight inheritance: each child starts fr
   const ctx = await studio(1);
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
   // evolution's first 10 trials are random (its population); its children follow
-  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 14, seed: 1, family: "nas", strategy: "evolution", estimation: "inherit", validation: "holdout" });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 14, seed: 1, families: ["nas"], strategy: "evolution", estimation: "inherit", validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await ctx.store.listTrials(run.id);
@@ -297,7 +297,7 @@ it("searches network architectures with weight inheritance: each child starts fr
 it("searches gradient-boosted trees: candidates early-stop on validation rounds, and the best archive predicts", async () => {
   const ctx = await studio(1);
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 4, seed: 0, family: "gbdt", validation: "holdout" });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 4, seed: 0, families: ["gbdt"], validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await ctx.store.listTrials(run.id);
@@ -315,4 +315,26 @@ it("searches gradient-boosted trees: candidates early-stop on validation rounds,
     const [, pBad, pGood] = row.split(",");
     expect(Number(pBad) + Number(pGood)).toBeCloseTo(1, 5);
   }
+});
+
+it("searches several model families: the family is the space's first choice, its hyperparameters conditional on it", async () => {
+  const ctx = await studio(1);
+  const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 0, families: ["gbdt", "mlp"], validation: "holdout" });
+  expect(created.families).toEqual(["gbdt", "mlp"]);
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  // each family's defaults first, in the run's order
+  expect(trials[0]).toMatchObject({ family: "gbdt", params: expect.objectContaining({ family: "gbdt", "gbdt.growth": "leafwise", "gbdt.max_leaves": 31 }) });
+  expect(trials[1]).toMatchObject({ family: "mlp", params: expect.objectContaining({ family: "mlp", "mlp.depth": 2 }) });
+  for (const t of trials) {
+    expect(t.family).toBe(t.params.family);
+    // only the chosen family's hyperparameters, under its name
+    const others = Object.keys(t.params).filter((k) => k.includes(".") && !k.startsWith(`${t.family}.`));
+    expect(others).toEqual([]);
+    expect(t.status).toBe("done");
+    expect(t.valScore).toBeGreaterThan(0.6);
+  }
+  expect(new Set(trials.map((t) => t.family))).toEqual(new Set(["gbdt", "mlp"]));
 });

@@ -9,7 +9,7 @@ import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
 import { Study } from "../automl/study";
-import { candidateSpace, defaultCandidate } from "./candidate-space";
+import { candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
 export const BATCH_SIZE = 4;
@@ -29,10 +29,10 @@ export function earlierBatches<T extends { number: number }>(trials: readonly T[
  * Returns null while an earlier batch is unfinished.
  */
 export async function proposeTrial(run: RunRow, trials: TrialRow[], number: number): Promise<{ family: string; params: Params } | null> {
-  const family = getFamily(run.family);
+  const families = run.families.map(getFamily);
   // the space depends on the problem type only; classes are not known to the coordinator
   const task: Task = { type: run.problemType, classes: [] };
-  const space = candidateSpace(family, task);
+  const space = candidateSpace(families, task);
   const store = new MemoryTrialStore();
   for (const t of trials) {
     const replayed = replaySpace(space, t.params);
@@ -51,8 +51,8 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     batchSize: BATCH_SIZE,
     ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
   });
-  const proposal = await study.ask(number, space, number === 0 ? defaultCandidate(family, task) : undefined);
-  return proposal && { family: family.name, params: proposal.params };
+  const proposal = await study.ask(number, space, defaultCandidates(families, task)[number]);
+  return proposal && { family: chosenFamily(proposal.params, run.families), params: proposal.params };
 }
 
 /** How the study sees a stored trial's outcome; null while it is still queued or running. */

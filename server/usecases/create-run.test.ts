@@ -41,22 +41,22 @@ describe("create-run", () => {
   });
 
   it("takes lower fidelity and weight inheritance only without a scheduler, and inheritance only for searched networks", async () => {
-    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "mlp", estimation: "low" })).toMatchObject({ estimation: "low", fidelityCheck: { pairs: 0, spearman: null, warning: null } });
-    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "nas", estimation: "inherit" })).toMatchObject({ estimation: "inherit", fidelityCheck: null });
-    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "nas", estimation: "low", scheduler: "hyperband" }))).toEqual({
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["mlp"], estimation: "low" })).toMatchObject({ estimation: "low", fidelityCheck: { pairs: 0, spearman: null, warning: null } });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["nas"], estimation: "inherit" })).toMatchObject({ estimation: "inherit", fidelityCheck: null });
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["nas"], estimation: "low", scheduler: "hyperband" }))).toEqual({
       status: 400,
       message: 'Lower-fidelity estimation decides how far each trial trains, as the hyperband scheduler does: choose one of the two (scheduler "none", or full training with hyperband).',
     });
-    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "mlp", estimation: "inherit" }))).toEqual({
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["mlp"], estimation: "inherit" }))).toEqual({
       status: 400,
       message: "Weight inheritance is not available for the mlp family; choose full training or learning-curve estimation.",
     });
     // boosted trees can't pause between a scheduler's rungs
-    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "gbdt", scheduler: "asha" }))).toEqual({
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["gbdt"], scheduler: "asha" }))).toEqual({
       status: 400,
       message: 'The gbdt family cannot pause training between rungs, which the asha scheduler needs; choose scheduler "none".',
     });
-    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, family: "gbdt", estimation: "curve" })).toMatchObject({ family: "gbdt", estimation: "curve" });
+    expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["gbdt"], estimation: "curve" })).toMatchObject({ families: ["gbdt"], estimation: "curve" });
   });
 
   it("records the validation the user asked for, and checks the group and time columns", async () => {

@@ -42,9 +42,9 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
   if (!allowed.includes(metric)) {
     throw new DataError(`The metric ${metric} does not apply to ${problemType} problems; choose one of ${allowed.join(", ")}.`);
   }
-  const family = getFamily(input.family ?? "mlp");
-  if (input.strategy === "grid") checkGridFits(family, problemType, input.maxTrials);
-  checkEstimation(family, input.estimation ?? "full", input.scheduler ?? "none");
+  const families = [...new Set(input.families ?? ["mlp"])].map(getFamily);
+  if (input.strategy === "grid") checkGridFits(families, problemType, input.maxTrials);
+  for (const family of families) checkEstimation(family, input.estimation ?? "full", input.scheduler ?? "none");
   const run = await ctx.store.createRun({
     id: shortId(),
     datasetId: dataset.id,
@@ -56,8 +56,8 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     seed: input.seed ?? 0,
     maxTrials: input.maxTrials ?? null,
     budgetSeconds: input.budgetMinutes !== undefined ? Math.max(1, Math.round(input.budgetMinutes * 60)) : null,
-    spaceVersion: family.spaceVersion,
-    family: family.name,
+    spaceVersion: families.map((f) => f.spaceVersion).join("+"),
+    families: families.map((f) => f.name),
     estimation: input.estimation ?? "full",
     columnTypes,
     validation: input.validation ?? "auto",
@@ -71,9 +71,9 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
  * A grid only makes sense when the run can visit all of it: past the budget it would vary just the first few
  * hyperparameters (see grid.ts). Refused here, before anything trains, with what to do instead.
  */
-function checkGridFits(family: ModelFamily, problemType: ProblemType, maxTrials: number | undefined): void {
+function checkGridFits(families: readonly ModelFamily[], problemType: ProblemType, maxTrials: number | undefined): void {
   const budget = maxTrials ?? GRID_MAX_POINTS;
-  const points = gridSizeAtLeast(candidateSpace(family, { type: problemType, classes: [] }));
+  const points = gridSizeAtLeast(candidateSpace(families, { type: problemType, classes: [] }));
   if (points > budget) {
     throw new DataError(
       `A grid over this search space has at least ${points.toLocaleString("en-US")} points (5 per continuous range), more than ${maxTrials === undefined ? `a grid search can visit (${GRID_MAX_POINTS.toLocaleString("en-US")})` : `the budget of ${maxTrials} trials`}: it would only vary the first few hyperparameters. Choose random, coarse-to-fine, TPE or GP instead.`,

@@ -106,7 +106,7 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     direction,
     strategy: run.strategy,
     scheduler: run.scheduler,
-    family: run.family,
+    families: run.families,
     estimation: run.estimation,
     seed: run.seed,
     maxTrials: run.maxTrials,

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { replaySpace } from "../automl/space/recording-suggest";
+import { gbdtFamily } from "../models/gbdt";
+import { mlpFamily } from "../models/tfjs-mlp";
+import type { Task } from "../models/family";
+import { candidateSpace, chosenFamily, defaultCandidates, splitParams } from "./candidate-space";
+
+const task: Task = { type: "binary", classes: [] };
+
+describe("the candidate space of several families", () => {
+  const space = candidateSpace([gbdtFamily, mlpFamily], task);
+  const [gbdt, mlp] = defaultCandidates([gbdtFamily, mlpFamily], task);
+
+  it("starts with each family's defaults, its hyperparameters under its name, and the default data stages", () => {
+    expect(gbdt).toMatchObject({ family: "gbdt", "gbdt.learning_rate": 0.1, "gbdt.max_leaves": 31, feature_selection: "none", imputation: "median" });
+    expect(mlp).toMatchObject({ family: "mlp", "mlp.depth": 2, "mlp.learning_rate": 1e-3 });
+    // the two learning rates have different ranges: one name each, so no strategy mixes them up
+    const replayed = replaySpace(space, gbdt);
+    expect(replayed.distributions["gbdt.learning_rate"]).toMatchObject({ kind: "float", low: 0.01, high: 0.3 });
+    expect(replayed.distributions.family).toMatchObject({ kind: "choice", choices: ["gbdt", "mlp"] });
+    expect(Object.keys(replayed.distributions).some((k) => k.startsWith("mlp."))).toBe(false);
+  });
+
+  it("gives the family its own names back, unprefixed, and says which it chose", () => {
+    expect(chosenFamily(mlp, ["gbdt", "mlp"])).toBe("mlp");
+    const split = splitParams(mlp);
+    expect(split.family).toEqual(mlpFamily.defaultParams(task));
+    expect(split.stages.featureSelection).toBe("none");
+  });
+
+  it("leaves a run of one family as it always was: bare names, no family choice", () => {
+    const [only] = defaultCandidates([mlpFamily], task);
+    expect(only).not.toHaveProperty("family");
+    expect(only).toMatchObject({ depth: 2, units_0: 128 });
+    expect(chosenFamily(only, ["mlp"])).toBe("mlp");
+    expect(splitParams(only).family).toEqual(mlpFamily.defaultParams(task));
+  });
+});
