@@ -36,6 +36,7 @@ const FAMILY_LABELS: Record<FamilyName, string> = {
   mlp: "MLP: tune a multi-layer perceptron's hyperparameters",
   nas: "Neural architecture search: chains, skips and branches, stacked cells",
   gbdt: "Gradient-boosted trees (histogram-based, leaf-wise or depth-wise)",
+  linear: "Linear and logistic models (L1, L2, elastic net)",
 };
 
 const ESTIMATION_LABELS: Record<EstimationName, string> = {

@@ -2,12 +2,14 @@ import type { ModelFamily } from "./family";
 import { mlpFamily } from "./tfjs-mlp";
 import { nasFamily } from "./nas";
 import { gbdtFamily } from "./gbdt";
+import { linearFamily } from "./linear";
 
 /** Every model family the studio can search, by name. */
 export const families: Record<string, ModelFamily> = {
   [mlpFamily.name]: mlpFamily,
   [nasFamily.name]: nasFamily,
   [gbdtFamily.name]: gbdtFamily,
+  [linearFamily.name]: linearFamily,
 };
 
 export function getFamily(name: string): ModelFamily {

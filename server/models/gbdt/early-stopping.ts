@@ -4,8 +4,8 @@ import type { ValidationScores } from "./evaluation";
 
 /**
  * Early stopping on the rounds, with the networks' rules (layers/training-loop.ts): it watches the run's metric on
- * the validation rows where that is defined (decided at round 1), else the validation loss, else (no validation rows)
- * the training loss. Patience counts rounds, whether or not the metric was scored in each (see RoundScorer).
+ * the validation rows where that is defined and given (decided at round 1), else the validation loss, else (no
+ * validation rows) the training loss. Patience counts rounds, whether or not the metric was scored in each (see RoundScorer).
  */
 export class EarlyStopping {
   /** the best round so far; 0 while none has a value (every one NaN) */
@@ -19,7 +19,7 @@ export class EarlyStopping {
   ) {}
 
   update(round: number, val: ValidationScores, trainLoss: number): void {
-    this.watch ??= val.metric !== null && Number.isFinite(val.metric) ? "metric" : Number.isNaN(val.loss) ? "training loss" : "validation loss";
+    this.watch ??= this.metric !== null && val.metric !== null && Number.isFinite(val.metric) ? "metric" : Number.isNaN(val.loss) ? "training loss" : "validation loss";
     const value = this.watch === "metric" ? val.metric : this.watch === "validation loss" ? val.loss : trainLoss;
     if (value === null) return; // the metric was not scored this round
     const higher = this.watch === "metric" && greaterIsBetter(this.metric!);
