@@ -105,7 +105,7 @@ test.describe("studio main flow on credit-g", () => {
     await expect(page.getByTestId("preset-hyperband")).toHaveAttribute("aria-pressed", "false");
     // the model family and the performance estimation are chosen per run (this one keeps the MLP and full training)
     await expect(page.getByTestId("family-select")).toHaveValue("mlp");
-    await expect(page.getByTestId("family-select").locator("option")).toHaveText([/^MLP/, /^Neural architecture search/, /^Gradient-boosted trees/, /^Linear and logistic models/]);
+    await expect(page.getByTestId("family-select").locator("option")).toHaveText([/^MLP/, /^Neural architecture search/, /^Gradient-boosted trees/, /^Linear and logistic models/, /^Random forests and extra trees/]);
     await expect(page.getByTestId("estimation-select")).toHaveValue("full");
     await page.getByTestId("start-run").click();
     await page.waitForURL(/\/runs\/[\w-]+$/);

@@ -37,6 +37,7 @@ const FAMILY_LABELS: Record<FamilyName, string> = {
   nas: "Neural architecture search: chains, skips and branches, stacked cells",
   gbdt: "Gradient-boosted trees (histogram-based, leaf-wise or depth-wise)",
   linear: "Linear and logistic models (L1, L2, elastic net)",
+  forest: "Random forests and extra trees",
 };
 
 const ESTIMATION_LABELS: Record<EstimationName, string> = {

@@ -6,7 +6,7 @@ import { exportCommand } from "./export";
 
 const USAGE = `usage:
   npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
-      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
+      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
   npm run automl -- export --run DIR --candidate ID --out DIR2`;
 

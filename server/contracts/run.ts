@@ -32,7 +32,7 @@ export const SchedulerName = z.enum(SCHEDULER_NAMES);
 export type SchedulerName = z.infer<typeof SchedulerName>;
 
 /** the model families a run can search (server/models/registry.ts; a test keeps the two lists equal) */
-export const FAMILY_NAMES = ["mlp", "nas", "gbdt", "linear"] as const;
+export const FAMILY_NAMES = ["mlp", "nas", "gbdt", "linear", "forest"] as const;
 export const FamilyName = z.enum(FAMILY_NAMES);
 export type FamilyName = z.infer<typeof FamilyName>;
 

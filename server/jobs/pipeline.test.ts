@@ -320,8 +320,8 @@ it("searches gradient-boosted trees: candidates early-stop on validation rounds,
 it("searches several model families: the family is the space's first choice, its hyperparameters conditional on it", async () => {
   const ctx = await studio(1);
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 0, families: ["gbdt", "linear", "mlp"], validation: "holdout" });
-  expect(created.families).toEqual(["gbdt", "linear", "mlp"]);
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 8, seed: 0, families: ["gbdt", "linear", "mlp", "forest"], validation: "holdout" });
+  expect(created.families).toEqual(["gbdt", "linear", "mlp", "forest"]);
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await ctx.store.listTrials(run.id);
@@ -329,6 +329,7 @@ it("searches several model families: the family is the space's first choice, its
   expect(trials[0]).toMatchObject({ family: "gbdt", params: expect.objectContaining({ family: "gbdt", "gbdt.growth": "leafwise", "gbdt.max_leaves": 31 }) });
   expect(trials[1]).toMatchObject({ family: "linear", params: expect.objectContaining({ family: "linear", "linear.penalty": "l2" }) });
   expect(trials[2]).toMatchObject({ family: "mlp", params: expect.objectContaining({ family: "mlp", "mlp.depth": 2 }) });
+  expect(trials[3]).toMatchObject({ family: "forest", params: expect.objectContaining({ family: "forest", "forest.kind": "random_forest", "forest.n_estimators": 100 }) });
   for (const t of trials) {
     expect(t.family).toBe(t.params.family);
     // only the chosen family's hyperparameters, under its name
@@ -337,5 +338,5 @@ it("searches several model families: the family is the space's first choice, its
     expect(t.status).toBe("done");
     expect(t.valScore).toBeGreaterThan(0.6);
   }
-  expect(new Set(trials.map((t) => t.family))).toEqual(new Set(["gbdt", "linear", "mlp"]));
+  expect(new Set(trials.map((t) => t.family))).toEqual(new Set(["gbdt", "linear", "mlp", "forest"]));
 });

@@ -3,6 +3,7 @@ import { mlpFamily } from "./tfjs-mlp";
 import { nasFamily } from "./nas";
 import { gbdtFamily } from "./gbdt";
 import { linearFamily } from "./linear";
+import { forestFamily } from "./forest";
 
 /** Every model family the studio can search, by name. */
 export const families: Record<string, ModelFamily> = {
@@ -10,6 +11,7 @@ export const families: Record<string, ModelFamily> = {
   [nasFamily.name]: nasFamily,
   [gbdtFamily.name]: gbdtFamily,
   [linearFamily.name]: linearFamily,
+  [forestFamily.name]: forestFamily,
 };
 
 export function getFamily(name: string): ModelFamily {
