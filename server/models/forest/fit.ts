@@ -4,9 +4,10 @@ import { metricsFor, score } from "../../automl/estimation/metrics";
 import { createRng, deriveSeed, type Rng } from "../../automl/rng";
 import { checkSampleWeights, stopReason } from "../layers/training-loop";
 import { BinEdges } from "../gbdt/bins";
-import { rowSubset } from "../gbdt/sampling";
 import { ForestGrower, type ForestTree } from "./grow";
-import { addTrees, FittedForest, outputsFor, toPredictions } from "./model";
+import { outputsFor } from "../shared/outputs";
+import { rowSubset } from "../shared/row-subset";
+import { addTrees, FittedForest, toPredictions } from "./model";
 import { featuresPerSplit, parseParams } from "./space";
 
 /** Give the event loop a turn this often, between trees (heartbeats, IPC) */

@@ -1,41 +1,19 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Metric } from "../../contracts/dataset";
+import { describe, expect, it } from "vitest";
 import { score } from "../../automl/estimation/metrics";
 import type { Params, Suggest } from "../../automl/space/suggest";
-import type { EpochReport, FitContext, FitInput, FitResult } from "../family";
-import { binaryData, binaryTask, dataset, multiclassData, multiclassTask, regressionData, regressionTask, split } from "../gbdt/test-data";
+import type { FitInput } from "../family";
+import { binaryData, multiclassData, regressionData } from "../gbdt/test-data";
+import { bits, ctx, fitter, suiteTempDir } from "../shared/fit-harness";
+import { binaryTask, dataset, multiclassTask, regressionTask, split } from "../shared/test-data";
 import { forestFamily } from "./index";
 import type { FittedForest } from "./model";
 import { featuresPerSplit, parseParams } from "./space";
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "forest-test-"));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
+const tmp = suiteTempDir("forest-test-");
 
-function ctx(metric: Metric, extra: Partial<FitContext> & { stopAt?: number } = {}) {
-  const reports: EpochReport[] = [];
-  const c: FitContext = {
-    seed: 42,
-    metric,
-    deadline: Infinity,
-    ...extra,
-    async onEpoch(r) {
-      reports.push(r);
-      return extra.stopAt !== undefined && r.epoch >= extra.stopAt ? "stop" : "continue";
-    },
-  };
-  return { reports, ctx: c };
-}
-
-const fit = (input: FitInput, params: Params, c: FitContext) => forestFamily.fit(input, params, c) as Promise<FitResult & { model: FittedForest }>;
-const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+const fit = fitter<FittedForest>(forestFamily);
 
 describe("forest family: accuracy", () => {
   it("binary: finds the interaction (validation AUC > 0.9) and beats a single deep tree, reporting every tree", async () => {
@@ -120,14 +98,14 @@ describe("forest family: determinism, persistence, control", () => {
       ["regression", regressionData()],
     ] as const) {
       const res = await fit(input, { ...params, kind: "extra_trees", max_depth: 8 }, ctx(name === "regression" ? "rmse" : "accuracy").ctx);
-      const dir = path.join(tmp, name);
+      const dir = path.join(tmp(), name);
       await res.model.save(dir);
       const loaded = await forestFamily.load(dir, input.task);
       expect(bits(loaded.predict(input.xVal))).toBe(bits(res.model.predict(input.xVal)));
       expect(loaded.paramCount()).toBe(res.model.paramCount());
     }
-    await fs.writeFile(path.join(tmp, "binary", "model.json"), JSON.stringify({ format: "automl-studio/forest@1" }));
-    await expect(forestFamily.load(path.join(tmp, "binary"), binaryTask)).rejects.toThrow();
+    await fs.writeFile(path.join(tmp(), "binary", "model.json"), JSON.stringify({ format: "automl-studio/forest@1" }));
+    await expect(forestFamily.load(path.join(tmp(), "binary"), binaryTask)).rejects.toThrow();
   });
 
   it("ctx.epochs: a refit trains exactly N trees on an empty validation set", async () => {

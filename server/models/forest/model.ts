@@ -2,11 +2,7 @@ import type { Params } from "../../automl/space/suggest";
 import type { FittedModel, Matrix, Task } from "../family";
 import type { ForestTree } from "./grow";
 import { saveForest } from "./persist";
-
-/** outputs a forest's leaves hold: the positive class (binary), every class (multiclass), the value (regression) */
-export function outputsFor(task: Task): number {
-  return task.type === "multiclass" ? task.classes.length : 1;
-}
+import { outputsFor } from "../shared/outputs";
 
 /**
  * Adds every tree's leaf values for the rows of x to sums (rows x outputs, row-major). The running sums fit keeps per

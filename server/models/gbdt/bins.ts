@@ -1,5 +1,5 @@
 import type { Matrix } from "../family";
-import { rowSubset } from "./sampling";
+import { rowSubset } from "../shared/row-subset";
 
 /**
  * Feature binning: each feature's values are replaced by the index of a quantile bin, so that split finding scans at

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { RoundScorer, SORTED_METRIC_ROWS } from "./evaluation";
+import { SORTED_METRIC_ROWS } from "../shared/epoch-scoring";
+import { RoundScorer } from "./evaluation";
 import { objectiveFor } from "./objective";
-import { binaryTask } from "./test-data";
+import { binaryTask } from "../shared/test-data";
 
 describe("round scores", () => {
   const scorer = (metric: "auc" | "logloss", valRows: number) =>

@@ -2,23 +2,8 @@ import type { Metric } from "../../contracts/dataset";
 import { score } from "../../automl/estimation/metrics";
 import type { Task } from "../family";
 import type { Objective } from "./objective";
-import { rowSubset } from "./sampling";
-
-/** Training rows scored each round for the training metric (a fixed, seeded sample), as the networks do. */
-const TRAIN_METRIC_ROWS = 5000;
-/**
- * Validation rows whose sort-based metric (AUC, PR AUC: a sort of all rows) every round can afford. On more rows the
- * metric is scored every few rounds instead (see RoundScorer), since a round of boosting can cost less than the sort.
- */
-export const SORTED_METRIC_ROWS = 25_000;
-const SORT_BASED: ReadonlySet<Metric> = new Set<Metric>(["auc", "pr_auc"]);
-
-export interface ValidationScores {
-  /** the objective's loss (NaN without validation rows) */
-  loss: number;
-  /** the run's metric; null where it does not apply, without validation rows, or in a round it is not scored */
-  metric: number | null;
-}
+import { metricEvery, TRAIN_METRIC_ROWS, type ValidationScores } from "../shared/epoch-scoring";
+import { rowSubset } from "../shared/row-subset";
 
 /**
  * A round's scores from the running raw scores, which boosting keeps up to date tree by tree (nothing is predicted
@@ -47,8 +32,7 @@ export class RoundScorer {
   ) {
     const width = task.type === "binary" ? 2 : objective.outputs;
     this.valPred = new Float32Array(yVal.length * width);
-    const sorted = metric !== null && SORT_BASED.has(metric) && yVal.length > SORTED_METRIC_ROWS;
-    this.metricEvery = sorted ? Math.min(Math.ceil(yVal.length / SORTED_METRIC_ROWS), Math.max(1, Math.floor(patience / 5))) : 1;
+    this.metricEvery = metricEvery(metric, yVal.length, patience);
     this.sample = rowSubset(yTrain.length, TRAIN_METRIC_ROWS, seed);
     this.sampleY = Float32Array.from(this.sample, (r) => yTrain[r]);
     this.sampleRaw = new Float64Array(this.sample.length * objective.outputs);

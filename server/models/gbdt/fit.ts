@@ -4,7 +4,7 @@ import { metricsFor } from "../../automl/estimation/metrics";
 import { createRng, deriveSeed } from "../../automl/rng";
 import { checkSampleWeights, fitScaler, stopReason } from "../layers/training-loop";
 import { BinEdges } from "./bins";
-import { EarlyStopping } from "./early-stopping";
+import { EarlyStopping } from "../shared/early-stopping";
 import { RoundScorer } from "./evaluation";
 import { TreeGrower } from "./grow";
 import { FittedGbdt } from "./model";
@@ -27,7 +27,7 @@ const YIELD_MS = 200;
  * the training loss comes from the same pass that computes the next round's gradients, and the training metric from
  * a fixed sample of 5000 rows (RoundScorer).
  *
- * Early stopping (early-stopping.ts) after early_stopping_rounds rounds without improvement, at most max_rounds; the
+ * Early stopping (shared/early-stopping.ts) after early_stopping_rounds rounds without improvement, at most max_rounds; the
  * model keeps the trees up to the best round. ctx.deadline and onEpoch "stop" end training after the round, keeping
  * the best so far. ctx.epochs trains exactly that many rounds with no early stopping and keeps them all (validation may
  * be empty). input.sampleWeight multiplies gradients and hessians, and weighs the training loss.

@@ -1,45 +1,21 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Metric } from "../../contracts/dataset";
+import { describe, expect, it } from "vitest";
 import { score } from "../../automl/estimation/metrics";
 import type { Params, Suggest } from "../../automl/space/suggest";
-import type { EpochReport, FitContext, FitInput, FittedModel } from "../family";
+import type { FittedModel } from "../family";
 import { gbdtFamily } from "./index";
 import type { FittedGbdt } from "./model";
-import { binaryData, binaryTask, dataset, multiclassData, regressionData, regressionTask, split } from "./test-data";
+import { bits, ctx, fitter, suiteTempDir } from "../shared/fit-harness";
+import { binaryTask, dataset, regressionTask, split } from "../shared/test-data";
+import { binaryData, multiclassData, regressionData } from "./test-data";
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "gbdt-test-"));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
+const tmp = suiteTempDir("gbdt-test-");
 
 const small: Params = { learning_rate: 0.1, growth: "depthwise", max_depth: 4, max_rounds: 200, early_stopping_rounds: 20 };
 
-function ctx(metric: Metric, extra: Partial<FitContext> & { stopAt?: number } = {}) {
-  const reports: EpochReport[] = [];
-  const c: FitContext = {
-    seed: 42,
-    metric,
-    deadline: Infinity,
-    ...extra,
-    async onEpoch(r) {
-      reports.push(r);
-      return extra.stopAt !== undefined && r.epoch >= extra.stopAt ? "stop" : "continue";
-    },
-  };
-  return { reports, ctx: c };
-}
+const fit = fitter<FittedGbdt>(gbdtFamily);
 
-const fit = (input: FitInput, params: Params, c: FitContext) => gbdtFamily.fit(input, params, c) as Promise<Awaited<ReturnType<ModelFamilyFit>> & { model: FittedGbdt }>;
-type ModelFamilyFit = typeof gbdtFamily.fit;
-
-/** bit-level equality of two prediction arrays */
-const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 
 describe("gbdt family: accuracy", () => {
   it("binary: finds the interaction (validation AUC > 0.9), reporting every round", async () => {
@@ -113,7 +89,7 @@ describe("gbdt family: missing values", () => {
       expect(res.model.predict(rows(2))[1]).toBeGreaterThan(0.95);
       expect(res.model.predict(rows(-2))[1]).toBeLessThan(0.05);
       // and the saved model sends them the same way
-      const dir = path.join(tmp, `missing-${missingLabel}`);
+      const dir = path.join(tmp(), `missing-${missingLabel}`);
       await res.model.save(dir);
       const loaded = await gbdtFamily.load(dir, binaryTask);
       expect(bits(loaded.predict(input.xVal))).toBe(bits(res.model.predict(input.xVal)));
@@ -204,7 +180,7 @@ describe("gbdt family: persistence and space", () => {
   it("save → load predicts exactly the same, with the same node count", async () => {
     for (const [name, input] of [["multiclass", multiclassData()], ["regression", regressionData()]] as const) {
       const res = await fit(input, { ...small, max_rounds: 30 }, ctx(name === "regression" ? "rmse" : "logloss").ctx);
-      const dir = path.join(tmp, name, "nested");
+      const dir = path.join(tmp(), name, "nested");
       await res.model.save(dir);
       const loaded = await gbdtFamily.load(dir, { type: input.task.type, classes: [] });
       expect(bits(loaded.predict(input.xVal))).toBe(bits(res.model.predict(input.xVal)));
@@ -216,7 +192,7 @@ describe("gbdt family: persistence and space", () => {
 
   it("rejects a file whose trees are not trees", async () => {
     const res = await fit(binaryData(300), small, ctx("auc", { epochs: 2 }).ctx);
-    const dir = path.join(tmp, "corrupt");
+    const dir = path.join(tmp(), "corrupt");
     await res.model.save(dir);
     const file = JSON.parse(await fs.readFile(path.join(dir, "model.json"), "utf8"));
     file.trees[0].left[0] = 0; // a cycle back to the root

@@ -3,7 +3,7 @@ import { BinEdges, type BinnedMatrix } from "./bins";
 import { TreeGrower, type GrowthRules } from "./grow";
 import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
 import { findBestSplit, Split, type SplitRules } from "./split";
-import { dataset } from "./test-data";
+import { dataset } from "../shared/test-data";
 
 const rules: SplitRules = { lambda: 1, minChildWeight: 1, minSplitGain: 0 };
 

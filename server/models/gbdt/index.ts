@@ -7,7 +7,7 @@ import { defaultParams, defineSpace, parseParams, SPACE_VERSION } from "./space"
 /**
  * Gradient-boosted decision trees on histograms (XGBoost's "hist" / LightGBM's method), written on typed arrays:
  * binning (bins.ts), histograms and split finding (histogram.ts, split.ts), tree growth (grow.ts, tree.ts), boosting
- * (fit.ts, objective.ts, sampling.ts), reports and early stopping (evaluation.ts, early-stopping.ts), persistence
+ * (fit.ts, objective.ts, sampling.ts), reports and early stopping (evaluation.ts, shared/early-stopping.ts), persistence
  * (persist.ts). Single-threaded.
  */
 export const gbdtFamily: ModelFamily = {

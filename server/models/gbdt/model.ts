@@ -1,6 +1,7 @@
 import type { Params } from "../../automl/space/suggest";
 import type { FittedModel, Matrix, Task } from "../family";
-import { objectiveFor, outputsFor } from "./objective";
+import { outputsFor } from "../shared/outputs";
+import { objectiveFor } from "./objective";
 import { saveGbdt } from "./persist";
 import { startingScores } from "./scores";
 import type { Tree } from "./tree";

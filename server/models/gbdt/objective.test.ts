@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../automl/rng";
 import { objectiveFor, type Objective } from "./objective";
 import { TrainingScores } from "./scores";
-import { binaryTask, regressionTask } from "./test-data";
+import { binaryTask, regressionTask } from "../shared/test-data";
 
 const multiclass = objectiveFor({ type: "multiclass", classes: ["a", "b", "c", "d"] });
 

@@ -46,11 +46,6 @@ const MIN_PRIOR = 1e-7;
 const EXP_MIN = 1e-250;
 const EXP_MAX = 1e250;
 
-/** Raw scores per row for a task: one, except one per class for multiclass. */
-export function outputsFor(task: Task): number {
-  return task.type === "multiclass" ? task.classes.length : 1;
-}
-
 /**
  * The task's objective. `lossScale` divides the squared error of regression, so that its reported loss is that of the
  * standardised target, as the networks report it (they train on it); classification ignores it.

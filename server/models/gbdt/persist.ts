@@ -1,7 +1,6 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import type { Task } from "../family";
+import { ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
 import type { FittedGbdt } from "./model";
 import { Tree } from "./tree";
 
@@ -11,29 +10,56 @@ import { Tree } from "./tree";
  * of missing values from all others) is written as null, as JSON.stringify does, and read back as Infinity.
  */
 
-const MODEL_FILE = "model.json";
 const FORMAT = "automl-studio/gbdt@1";
 
-const TreeFile = z.object({
+/** a tree's node arrays but its leaf values (which the forest stores its own way) */
+export const TreeNodesFile = z.object({
   feature: z.array(z.number().int().min(-1)),
   threshold: z.array(z.number().nullable()),
   missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
   left: z.array(z.number().int().min(0)),
   right: z.array(z.number().int().min(0)),
-  value: z.array(z.number()),
 });
+type TreeNodesFile = z.infer<typeof TreeNodesFile>;
+
+const TreeFile = TreeNodesFile.extend({ value: z.array(z.number()) });
+
+export function treeNodesToFile(t: Tree): TreeNodesFile {
+  return {
+    feature: Array.from(t.feature),
+    threshold: Array.from(t.threshold, (v) => (v === Infinity ? null : v)),
+    missingLeft: Array.from(t.missingLeft, (v) => (v ? 1 : 0)),
+    left: Array.from(t.left),
+    right: Array.from(t.right),
+  };
+}
+
+/** The tree of saved node arrays `t`, with leaf values `value` (one per node), over `features` features. */
+export function treeFromFile(t: TreeNodesFile, value: Float64Array, features: number): Tree {
+  return new Tree(
+    {
+      feature: Int32Array.from(t.feature),
+      threshold: Float64Array.from(t.threshold, (v) => v ?? Infinity),
+      missingLeft: Uint8Array.from(t.missingLeft),
+      left: Int32Array.from(t.left),
+      right: Int32Array.from(t.right),
+      value,
+    },
+    features,
+  );
+}
 
 const ModelFile = z.object({
   format: z.literal(FORMAT),
-  task: z.object({ type: z.enum(["binary", "multiclass", "regression"]), classes: z.array(z.string()) }),
+  task: TaskFile,
   features: z.number().int().min(0),
   baseScore: z.array(z.number()),
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  params: ParamsFile,
   trees: z.array(TreeFile),
 });
 type ModelFile = z.infer<typeof ModelFile>;
 
-/** Writes dir/model.json (dir created), through a temporary file so a reader never sees half of it. */
+/** Writes dir/model.json (see writeModelFile). */
 export async function saveGbdt(dir: string, model: FittedGbdt): Promise<void> {
   const file: ModelFile = {
     format: FORMAT,
@@ -41,20 +67,9 @@ export async function saveGbdt(dir: string, model: FittedGbdt): Promise<void> {
     features: model.features,
     baseScore: Array.from(model.baseScore),
     params: model.params,
-    trees: model.trees.map((t) => ({
-      feature: Array.from(t.feature),
-      threshold: Array.from(t.threshold, (v) => (v === Infinity ? null : v)),
-      missingLeft: Array.from(t.missingLeft, (v) => (v ? 1 : 0)),
-      left: Array.from(t.left),
-      right: Array.from(t.right),
-      value: Array.from(t.value),
-    })),
+    trees: model.trees.map((t) => ({ ...treeNodesToFile(t), value: Array.from(t.value) })),
   };
-  await fs.mkdir(dir, { recursive: true });
-  const target = path.join(dir, MODEL_FILE);
-  const tmp = `${target}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, JSON.stringify(file));
-  await fs.rename(tmp, target);
+  await writeModelFile(dir, file);
 }
 
 /** What a saved model consists of (FittedGbdt's constructor arguments). */
@@ -67,25 +82,12 @@ export interface GbdtParts {
 }
 
 export async function loadGbdt(dir: string, task: Task): Promise<GbdtParts> {
-  const file = ModelFile.parse(JSON.parse(await fs.readFile(path.join(dir, MODEL_FILE), "utf8")));
+  const file = await readModelFile(dir, ModelFile);
   if (file.task.type !== task.type) throw new Error(`gbdt: the saved model is for a ${file.task.type} task, not ${task.type}`);
   const classes = task.classes.length ? task.classes : file.task.classes;
   if (task.type === "multiclass" && classes.length !== file.baseScore.length) {
     throw new Error(`gbdt: the saved model has ${file.baseScore.length} classes, the task ${classes.length}`);
   }
-  const trees = file.trees.map(
-    (t) =>
-      new Tree(
-        {
-          feature: Int32Array.from(t.feature),
-          threshold: Float64Array.from(t.threshold, (v) => v ?? Infinity),
-          missingLeft: Uint8Array.from(t.missingLeft),
-          left: Int32Array.from(t.left),
-          right: Int32Array.from(t.right),
-          value: Float64Array.from(t.value),
-        },
-        file.features,
-      ),
-  );
+  const trees = file.trees.map((t) => treeFromFile(t, Float64Array.from(t.value), file.features));
   return { task: { type: task.type, classes }, features: file.features, baseScore: Float64Array.from(file.baseScore), trees, params: file.params };
 }

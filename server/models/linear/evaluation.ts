@@ -1,20 +1,11 @@
 import type { Metric } from "../../contracts/dataset";
 import { score } from "../../automl/estimation/metrics";
 import type { Matrix, Task } from "../family";
-import type { ValidationScores } from "../gbdt/evaluation";
-import { rowSubset } from "../gbdt/sampling";
+import { metricEvery, TRAIN_METRIC_ROWS, type ValidationScores } from "../shared/epoch-scoring";
+import { rowSubset } from "../shared/row-subset";
 import type { TargetScaler } from "../layers/predict";
 import { linearScores } from "./linalg";
 import type { LinearObjective } from "./objective";
-
-/** Training rows scored each iteration for the training metric (a fixed, seeded sample), as the other families do. */
-const TRAIN_METRIC_ROWS = 5000;
-/**
- * Validation rows whose sort-based metric (AUC, PR AUC) every iteration can afford; on more, it is scored every few
- * iterations (as gbdt's RoundScorer does), since an iteration on few features can cost less than the sort.
- */
-export const SORTED_METRIC_ROWS = 25_000;
-const SORT_BASED: ReadonlySet<Metric> = new Set<Metric>(["auc", "pr_auc"]);
 
 /**
  * An iteration's scores: the validation rows' loss and metric from the current parameters (one pass over them, with
@@ -47,8 +38,7 @@ export class EpochScorer {
     const width = task.type === "binary" ? 2 : k;
     this.valScores = new Float64Array(yVal.length * k);
     this.valPred = new Float32Array(yVal.length * width);
-    const sorted = metric !== null && SORT_BASED.has(metric) && yVal.length > SORTED_METRIC_ROWS;
-    this.metricEvery = sorted ? Math.min(Math.ceil(yVal.length / SORTED_METRIC_ROWS), Math.max(1, Math.floor(patience / 5))) : 1;
+    this.metricEvery = metricEvery(metric, yVal.length, patience);
     this.sample = rowSubset(yTrain.length, TRAIN_METRIC_ROWS, seed);
     this.sampleY = Float32Array.from(this.sample, (r) => yTrain[r]);
     this.sampleScores = new Float64Array(this.sample.length * k);

@@ -2,7 +2,7 @@ import type { Params } from "../../automl/space/suggest";
 import type { FitContext, FitInput, FitResult, Matrix, Task } from "../family";
 import { metricsFor } from "../../automl/estimation/metrics";
 import { deriveSeed } from "../../automl/rng";
-import { EarlyStopping } from "../gbdt/early-stopping";
+import { EarlyStopping } from "../shared/early-stopping";
 import { checkSampleWeights, fitScaler, stopReason } from "../layers/training-loop";
 import { EpochScorer } from "./evaluation";
 import { Fista } from "./fista";
@@ -26,7 +26,7 @@ const CONVERGED_ITERATIONS = 3;
  * the training metric that of a fixed sample of 5000 rows (EpochScorer).
  *
  * Training ends at the first of: max_epochs iterations; convergence (the penalised objective's relative change below
- * tol for 3 iterations in a row: reason "converged"); early stopping (gbdt's rules, early-stopping.ts) after
+ * tol for 3 iterations in a row: reason "converged"); early stopping (gbdt's rules, shared/early-stopping.ts) after
  * `patience` iterations without improvement of the validation loss (else, without validation rows, the penalised
  * training objective). The model keeps the parameters of the best iteration. ctx.deadline and onEpoch "stop" end training
  * after the iteration, keeping the best so far. ctx.epochs trains exactly that many iterations, with neither early

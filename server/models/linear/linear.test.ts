@@ -1,56 +1,20 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Metric } from "../../contracts/dataset";
+import { describe, expect, it } from "vitest";
 import { score } from "../../automl/estimation/metrics";
-import type { Params, Suggest } from "../../automl/space/suggest";
-import type { EpochReport, FitContext, FitInput, FitResult } from "../family";
+import type { Suggest } from "../../automl/space/suggest";
+import type { FitInput } from "../family";
 import { linearFamily } from "./index";
 import type { FittedLinear } from "./model";
 import { objectiveFor } from "./objective";
-import {
-  binaryData,
-  binaryTask,
-  dataset,
-  multiclassData,
-  multiclassTask,
-  regressionData,
-  regressionTask,
-  sparseData,
-  split,
-  TRUE_COEF,
-  TRUE_INTERCEPT,
-  withoutValidation,
-} from "./test-data";
+import { bits, ctx, fitter, suiteTempDir } from "../shared/fit-harness";
+import { binaryTask, dataset, multiclassTask, regressionTask, split } from "../shared/test-data";
+import { binaryData, multiclassData, regressionData, sparseData, TRUE_COEF, TRUE_INTERCEPT, withoutValidation } from "./test-data";
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "linear-test-"));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
+const tmp = suiteTempDir("linear-test-");
 
-function ctx(metric: Metric, extra: Partial<FitContext> & { stopAt?: number } = {}) {
-  const reports: EpochReport[] = [];
-  const c: FitContext = {
-    seed: 42,
-    metric,
-    deadline: Infinity,
-    ...extra,
-    async onEpoch(r) {
-      reports.push(r);
-      return extra.stopAt !== undefined && r.epoch >= extra.stopAt ? "stop" : "continue";
-    },
-  };
-  return { reports, ctx: c };
-}
+const fit = fitter<FittedLinear>(linearFamily);
 
-const fit = (input: FitInput, params: Params, c: FitContext) => linearFamily.fit(input, params, c) as Promise<FitResult & { model: FittedLinear }>;
-
-/** bit-level equality of two prediction arrays */
-const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 
 function r2(y: Float32Array, pred: Float32Array): number {
   return score("r2", regressionTask, y, pred);
@@ -319,7 +283,7 @@ describe("linear family: persistence and space", () => {
     ] as const;
     for (const [name, input, metric] of cases) {
       const res = await fit(input, { penalty: "elasticnet", alpha: 0.01, l1_ratio: 0.7 }, ctx(metric).ctx);
-      const dir = path.join(tmp, name, "nested");
+      const dir = path.join(tmp(), name, "nested");
       await res.model.save(dir);
       const loaded = await linearFamily.load(dir, { type: input.task.type, classes: [] });
       expect(bits(loaded.predict(input.xVal))).toBe(bits(res.model.predict(input.xVal)));
@@ -331,7 +295,7 @@ describe("linear family: persistence and space", () => {
 
   it("rejects files that do not hold a model of the task", async () => {
     const res = await fit(multiclassData(), {}, ctx("accuracy", { epochs: 2 }).ctx);
-    const dir = path.join(tmp, "corrupt");
+    const dir = path.join(tmp(), "corrupt");
     await res.model.save(dir);
     const file = path.join(dir, "model.json");
     const saved = JSON.parse(await fs.readFile(file, "utf8"));

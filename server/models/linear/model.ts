@@ -2,7 +2,8 @@ import type { Params } from "../../automl/space/suggest";
 import type { FittedModel, Matrix, Task } from "../family";
 import type { TargetScaler } from "../layers/predict";
 import { linearScores } from "./linalg";
-import { objectiveFor, outputsFor } from "./objective";
+import { outputsFor } from "../shared/outputs";
+import { objectiveFor } from "./objective";
 import { saveLinear } from "./persist";
 
 /**

@@ -36,10 +36,6 @@ const EPS = 1e-15;
 /** Starting probabilities are clipped here, so a class absent from the training rows starts from a finite score. */
 const MIN_PRIOR = 1e-7;
 
-export function outputsFor(task: Task): number {
-  return task.type === "multiclass" ? task.classes.length : 1;
-}
-
 export function objectiveFor(task: Task): LinearObjective {
   switch (task.type) {
     case "binary":

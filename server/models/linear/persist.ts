@@ -1,7 +1,6 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import type { Task } from "../family";
+import { ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
 import type { TargetScaler } from "../layers/predict";
 import type { FittedLinear } from "./model";
 
@@ -12,21 +11,20 @@ import type { FittedLinear } from "./model";
  * a loaded model predicts bit for bit what the saved one did.
  */
 
-const MODEL_FILE = "model.json";
 const FORMAT = "automl-studio/linear@1";
 
 const ModelFile = z.object({
   format: z.literal(FORMAT),
-  task: z.object({ type: z.enum(["binary", "multiclass", "regression"]), classes: z.array(z.string()) }),
+  task: TaskFile,
   features: z.number().int().min(0),
   coef: z.array(z.array(z.number())).min(1),
   intercept: z.array(z.number()).min(1),
   scaler: z.object({ mean: z.number(), std: z.number().positive() }).nullable(),
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  params: ParamsFile,
 });
 type ModelFile = z.infer<typeof ModelFile>;
 
-/** Writes dir/model.json (dir created), through a temporary file so a reader never sees half of it. */
+/** Writes dir/model.json (see writeModelFile). */
 export async function saveLinear(dir: string, model: FittedLinear): Promise<void> {
   const d = model.features;
   const k = model.outputs;
@@ -39,11 +37,7 @@ export async function saveLinear(dir: string, model: FittedLinear): Promise<void
     scaler: model.scaler && { mean: model.scaler.mean, std: model.scaler.std },
     params: model.params,
   };
-  await fs.mkdir(dir, { recursive: true });
-  const target = path.join(dir, MODEL_FILE);
-  const tmp = `${target}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, JSON.stringify(file));
-  await fs.rename(tmp, target);
+  await writeModelFile(dir, file);
 }
 
 /** What a saved model consists of (FittedLinear's constructor arguments). */
@@ -56,7 +50,7 @@ export interface LinearParts {
 }
 
 export async function loadLinear(dir: string, task: Task): Promise<LinearParts> {
-  const file = ModelFile.parse(JSON.parse(await fs.readFile(path.join(dir, MODEL_FILE), "utf8")));
+  const file = await readModelFile(dir, ModelFile);
   if (file.task.type !== task.type) throw new Error(`linear: the saved model is for a ${file.task.type} task, not ${task.type}`);
   const classes = task.classes.length ? task.classes : file.task.classes;
   const k = file.coef.length;

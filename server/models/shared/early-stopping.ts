@@ -1,11 +1,11 @@
 import type { Metric } from "../../contracts/dataset";
 import { greaterIsBetter } from "../../automl/estimation/metrics";
-import type { ValidationScores } from "./evaluation";
+import type { ValidationScores } from "./epoch-scoring";
 
 /**
  * Early stopping on the rounds, with the networks' rules (layers/training-loop.ts): it watches the run's metric on
  * the validation rows where that is defined and given (decided at round 1), else the validation loss, else (no
- * validation rows) the training loss. Patience counts rounds, whether or not the metric was scored in each (see RoundScorer).
+ * validation rows) the training loss. Patience counts rounds, whether or not the metric was scored in each (see gbdt's RoundScorer).
  */
 export class EarlyStopping {
   /** the best round so far; 0 while none has a value (every one NaN) */
