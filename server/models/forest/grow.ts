@@ -1,3 +1,4 @@
+import { partitionRows } from "../gbdt/partition";
 import type { Rng } from "../../automl/rng";
 import type { BinEdges, BinnedMatrix } from "../gbdt/bins";
 import { buildHistogram, newHistogram } from "../gbdt/histogram";
@@ -310,25 +311,8 @@ export class ForestGrower {
     this.consider(f, bin, true, hl + hMissing);
   }
 
-  /** Partitions the node's rows stably in place by the best split (as gbdt's grow.ts); returns where the right side starts. */
+  /** Partitions the node's rows stably in place by the best split; returns where the right side starts. */
   private partition(begin: number, end: number): number {
-    const codes = this.data.codes[this.bestFeature];
-    const missing = this.data.missingBin[this.bestFeature];
-    const missingLeft = this.bestMissingLeft ? 1 : 0;
-    const bin = this.bestBin;
-    const { idx, scratch } = this;
-    let mid = begin;
-    let right = 0;
-    for (let i = begin; i < end; i++) {
-      const row = idx[i];
-      const c = codes[row];
-      const goesRight = ((bin - c) >>> 31) ^ ((c === missing ? 1 : 0) & missingLeft);
-      idx[mid] = row;
-      scratch[right] = row;
-      mid += 1 - goesRight;
-      right += goesRight;
-    }
-    idx.set(scratch.subarray(0, right), mid);
-    return mid;
+    return partitionRows(this.data, this.idx, this.scratch, begin, end, { feature: this.bestFeature, bin: this.bestBin, missingLeft: this.bestMissingLeft });
   }
 }

@@ -1,3 +1,4 @@
+import { partitionRows } from "./partition";
 import type { BinEdges, BinnedMatrix } from "./bins";
 import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
 import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
@@ -164,40 +165,19 @@ export class TreeGrower {
     return best;
   }
 
-  /**
-   * Applies the node's split: partitions its rows stably in place and creates its two children. Which side a row goes
-   * is unpredictable, so it is computed rather than branched on, and each row is written to both sides with only the
-   * right one's end advancing (about 10% faster than a branch per row in a full fit on diamonds).
-   */
+  /** Applies the node's split: partitions its rows stably in place (partition.ts) and creates its two children. */
   private split(node: number): [number, number] {
     const s = this.splits[node];
-    const codes = this.data.codes[s.feature];
-    const missing = this.data.missingBin[s.feature];
-    const missingLeft = s.missingLeft ? 1 : 0;
-    const bin = s.bin;
-    const { idx, scratch } = this;
     const begin = this.begin[node];
     const end = this.end[node];
-    let mid = begin;
-    let right = 0;
-    for (let i = begin; i < end; i++) {
-      const row = idx[i];
-      const c = codes[row];
-      // 1 to go right: a code above the split's bin, except the missing bin (above every value bin) when missing goes left
-      const goesRight = ((bin - c) >>> 31) ^ ((c === missing ? 1 : 0) & missingLeft);
-      idx[mid] = row;
-      scratch[right] = row;
-      mid += 1 - goesRight;
-      right += goesRight;
-    }
-    idx.set(scratch.subarray(0, right), mid);
+    const mid = partitionRows(this.data, this.idx, this.scratch, begin, end, s);
 
     const l = this.count++;
     const r = this.count++;
     const depth = this.depth[node] + 1;
     this.feature[node] = s.feature;
-    this.bin[node] = bin;
-    this.missingLeft[node] = missingLeft;
+    this.bin[node] = s.bin;
+    this.missingLeft[node] = s.missingLeft ? 1 : 0;
     this.left[node] = l;
     this.right[node] = r;
     this.initNode(l, begin, mid, depth, s.gradLeft, s.hessLeft);
