@@ -192,6 +192,18 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
       await store.transitionTrial("t1", ["queued"], { status: "running" });
       expect((await store.listTrialsUpdatedSince("r1", since)).map((t) => t.id)).toEqual(["t1", "t2"]);
     });
+
+    it("deletes a trial with its learning curve, and frees its number", async () => {
+      await store.createTrial(newTrial("t1", "r1", 1));
+      await store.createTrial(newTrial("t2", "r1", 2));
+      await store.addCurvePoint("t2", { epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 });
+      await store.deleteTrial("t2");
+      expect(await store.getTrial("t2")).toBeNull();
+      expect(await store.listCurve("t2")).toEqual([]);
+      expect((await store.listTrials("r1")).map((t) => t.id)).toEqual(["t1"]);
+      await store.createTrial(newTrial("t3", "r1", 2));
+      expect((await store.listTrials("r1")).map((t) => t.number)).toEqual([1, 2]);
+    });
   });
 
   describe("learning curves", () => {

@@ -191,6 +191,10 @@ export class PrismaStore implements Store {
     return toTrialRow(await this.prisma.trial.create({ data: { ...trial } }));
   }
 
+  async deleteTrial(id: string): Promise<void> {
+    await this.prisma.trial.deleteMany({ where: { id } });
+  }
+
   async getTrial(id: string): Promise<TrialRow | null> {
     const t = await this.prisma.trial.findUnique({ where: { id } });
     return t && toTrialRow(t);

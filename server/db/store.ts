@@ -144,6 +144,8 @@ export interface Store {
   updateTrial(id: string, patch: TrialResult): Promise<TrialRow>;
   /** conditional update, as transitionRun */
   transitionTrial(id: string, from: TrialStatus[], patch: TrialResult): Promise<boolean>;
+  /** removes a trial and its learning curve (a continued run's ensembles, which its new end rebuilds) */
+  deleteTrial(id: string): Promise<void>;
 
   // learning curves
   addCurvePoint(trialId: string, point: CurvePointRow): Promise<void>;

@@ -16,6 +16,8 @@ export const archiveFiles = {
   split: "split.json",
   selection: "selection.json",
   model: "model",
+  /** out-of-fold (or holdout) predictions of every validation row, in ascending row order, float32: what ensembles combine */
+  validationPredictions: "validation-predictions.bin",
 } as const;
 
 export class ArchiveNotFoundError extends Error {}

@@ -1,15 +1,9 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type { BlobStore } from "../storage/blob-store";
 import { parseCsvFile } from "../data/parse-csv";
 import type { PredictionWarning } from "../contracts/prediction";
 import { checkPredictionTable, predictionWarnings } from "../data/schema-check";
-import { PreprocessorState, transform } from "../data/preprocess";
 import { toCsv } from "../data/csv-write";
-import { applySelection, SelectionState } from "../data/selection/select";
-import { initBackend } from "../models/backend";
-import { getFamily } from "../models/registry";
-import { archiveFiles, readManifest } from "./archive";
+import { loadPredictor } from "./archive-predictor";
 
 /**
  * Predictions for a CSV from a candidate archive folder: one output row per input row, in order,
@@ -24,26 +18,19 @@ export interface PredictionResult {
 }
 
 export async function predictFromArchive(archiveDir: string, csvPath: string): Promise<PredictionResult> {
-  const manifest = await readManifest(archiveDir);
-  const preprocessing = PreprocessorState.parse(
-    JSON.parse(await fs.readFile(path.join(archiveDir, archiveFiles.preprocessing), "utf8")),
-  );
-  const table = await parseCsvFile(csvPath);
-  checkPredictionTable(preprocessing, table.header);
-  const warnings = predictionWarnings(preprocessing, table);
-  const selection = SelectionState.parse(JSON.parse(await fs.readFile(path.join(archiveDir, archiveFiles.selection), "utf8")));
-  const x = applySelection(selection, transform(preprocessing, table));
-  await initBackend();
-  const task = { type: manifest.problemType, classes: manifest.classes };
-  const model = await getFamily(manifest.family).load(path.join(archiveDir, archiveFiles.model), task);
+  const predictor = await loadPredictor(archiveDir);
   try {
-    const out = model.predict(x);
+    const { preprocessing, task } = predictor;
+    const table = await parseCsvFile(csvPath);
+    checkPredictionTable(preprocessing, table.header);
+    const warnings = predictionWarnings(preprocessing, table);
+    const out = predictor.predict(table);
     if (task.type === "regression") {
       return { csv: toCsv(["prediction"], Array.from(out, (v) => [v])), warnings };
     }
     const k = task.classes.length;
     const rows: (string | number)[][] = [];
-    for (let i = 0; i < x.rows; i++) {
+    for (let i = 0; i < table.rowCount; i++) {
       const probs = Array.from(out.subarray(i * k, (i + 1) * k));
       let best = 0;
       for (let c = 1; c < k; c++) if (probs[c] > probs[best]) best = c;
@@ -51,7 +38,7 @@ export async function predictFromArchive(archiveDir: string, csvPath: string): P
     }
     return { csv: toCsv(["prediction", ...task.classes.map((c) => `proba_${c}`)], rows), warnings };
   } finally {
-    model.dispose();
+    predictor.dispose();
   }
 }
 

@@ -7,6 +7,8 @@ import { createScheduler, type Scheduler } from "../automl/schedulers";
 import { proposeTrial } from "./propose";
 import { prepareRunData } from "./run-data";
 import { runDeadline } from "./train-trial";
+import { ensembleCandidates } from "./ensemble-trial";
+import { ENSEMBLE_FAMILY, ENSEMBLE_METHODS, ENSEMBLE_SPACE_VERSION } from "../models/ensemble/ensemble-spec";
 
 const ACTIVE = new Set(["queued", "running"]);
 /** a run whose first trials all fail has a systematic problem: stop it instead of burning the budget */
@@ -46,6 +48,12 @@ export class Coordinator {
     const trials = await this.ctx.store.listTrials(run.id);
     if (run.status === "cancelling") return this.closeCancelled(run, trials);
     await this.requeueOrphans(run, trials);
+    // the search is over once its ensembles exist: the run ends when they are built
+    const ensembles = trials.filter((t) => t.family === ENSEMBLE_FAMILY);
+    if (ensembles.length > 0) {
+      if (!ensembles.some((t) => ACTIVE.has(t.status))) await this.finish(run, "completed", ["running"]);
+      return;
+    }
 
     const active = trials.filter((t) => ACTIVE.has(t.status));
     const failed = trials.filter((t) => t.status === "failed");
@@ -59,7 +67,7 @@ export class Coordinator {
     if (outOfTime) await this.dropQueued(run, trials, "budget ran out before it started");
     if (outOfTime || outOfTrials) {
       const stillActive = outOfTime ? (await this.ctx.store.listTrials(run.id)).filter((t) => ACTIVE.has(t.status)) : active;
-      if (stillActive.length === 0) await this.finish(run, "completed", ["running"]);
+      if (stillActive.length === 0) await this.endSearch(run);
       return;
     }
     let number = trials.length;
@@ -94,7 +102,7 @@ export class Coordinator {
       for (const t of trials.filter((t) => t.status === "paused")) {
         await this.ctx.store.transitionTrial(t.id, ["paused"], { status: "pruned", reason: `the budget ran out while it waited at rung ${t.rung} (${t.epochs} epochs)`, finishedAt: new Date() });
       }
-      if (!trials.some((t) => t.status === "running")) await this.finish(run, "completed", ["running"]);
+      if (!trials.some((t) => t.status === "running")) await this.endSearch(run);
       return;
     }
     const decisions = scheduler.decide({
@@ -104,7 +112,7 @@ export class Coordinator {
       direction: greaterIsBetter(run.metric) ? "maximize" : "minimize",
     });
     if (decisions.length === 0 && active.length === 0 && !trials.some((t) => t.status === "paused")) {
-      await this.finish(run, "completed", ["running"]);
+      await this.endSearch(run);
       return;
     }
     const byNumber = new Map(trials.map((t) => [t.number, t]));
@@ -122,6 +130,21 @@ export class Coordinator {
         this.log(`run ${run.id}: trial #${trial.number} promoted to rung ${d.rung}`);
       }
     }
+  }
+
+  /**
+   * The search is over: its ensembles are queued as leaderboard rows of their own (after the budget too: they train
+   * nothing, only combine what the search found), or the run ends when there is nothing to combine.
+   */
+  private async endSearch(run: RunRow) {
+    const trials = await this.ctx.store.listTrials(run.id);
+    if ((await ensembleCandidates(this.ctx, run, trials)).length === 0) return this.finish(run, "completed", ["running"]);
+    for (const [i, method] of ENSEMBLE_METHODS.entries()) {
+      const id = randomUUID();
+      await this.ctx.store.createTrial({ id, runId: run.id, number: trials.length + i, family: ENSEMBLE_FAMILY, params: { method }, spaceVersion: ENSEMBLE_SPACE_VERSION });
+      await this.ctx.queue.enqueue({ id: randomUUID(), runId: run.id, trialId: id, kind: "trial", payload: {} });
+    }
+    this.log(`run ${run.id}: search over; building its ensembles`);
   }
 
   /**

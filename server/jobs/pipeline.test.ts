@@ -70,16 +70,36 @@ describeEachProvider("the search pipeline", (provider) => {
     const created = await startRun(ctx, 3);
     const run = await drive(ctx, created.id, 1);
     expect(run.status).toBe("completed");
-    const trials = await ctx.store.listTrials(run.id);
+    const all = await ctx.store.listTrials(run.id);
+    const trials = all.filter((t) => t.family !== "ensemble");
     expect(trials).toHaveLength(3);
     expect(trials.every((t) => t.status === "done" && t.valScore! > 0.6 && t.testScore! > 0.6)).toBe(true);
     // 800 non-test rows, below the threshold: 5-fold cross-validation
     expect(run.validationPlan).toMatchObject({ kind: "cv", folds: 5 });
-    const best = trials.find((t) => t.id === run.bestTrialId)!;
-    expect(best.valScore).toBe(Math.max(...trials.map((t) => t.valScore!)));
-    expect((await ctx.store.listCurve(best.id)).length).toBeGreaterThan(0);
+    const best = all.find((t) => t.id === run.bestTrialId)!;
+    expect(best.valScore).toBe(Math.max(...all.map((t) => t.valScore!)));
+    const bestSingle = trials.reduce((a, t) => (t.valScore! > a.valScore! ? t : a));
+    expect((await ctx.store.listCurve(bestSingle.id)).length).toBeGreaterThan(0);
     expect(best.paramCount).toBeGreaterThan(0);
     expect(best.archiveBytes).toBeGreaterThan(1000);
+
+    // the search ends with two ensembles of its candidates, each a leaderboard row of its own with an archive that predicts
+    const ensembles = all.filter((t) => t.family === "ensemble");
+    expect(ensembles.map((t) => [t.number, t.params.method, t.status])).toEqual([
+      [3, "greedy", "done"],
+      [4, "stacking", "done"],
+    ]);
+    const [greedy, stacking] = ensembles;
+    // greedy selection starts from the best single candidate and keeps its best round, so it is never worse on validation
+    expect(greedy.valScore!).toBeGreaterThanOrEqual(bestSingle.valScore!);
+    expect(greedy.reason).toMatch(/^greedy ensemble selection among the best 3 candidates: #\d mlp ×\d\.\d\d/);
+    expect(stacking.reason).toMatch(/^stacking: a linear model over the out-of-fold predictions of #\d mlp/);
+    for (const e of ensembles) {
+      expect(e.testScore!).toBeGreaterThan(0.6);
+      expect(e.valScore!).toBeGreaterThan(0.6);
+      const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, e.id)));
+      expect(manifest).toMatchObject({ family: "ensemble", validation: { score: e.valScore, rows: 800, complete: true }, test: { score: e.testScore, rows: 200 } });
+    }
     for (const t of trials) {
       // the scores come with their noise: a bootstrap standard error, about sqrt(p(1-p)/n)-sized for these row counts
       expect(t.valScoreSe!).toBeGreaterThan(0.005);
@@ -102,13 +122,15 @@ describeEachProvider("the search pipeline", (provider) => {
     const csv = path.join(os.tmpdir(), `credit-new-${Date.now()}.csv`);
     const lines = (await fs.readFile(CREDIT, "utf8")).trim().split("\n").slice(0, 11);
     await fs.writeFile(csv, lines.map((l) => l.split(",").slice(0, -1).join(",")).join("\n"));
-    const preds = (await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, best.id), csvPath: csv })).trim().split("\n");
-    expect(preds[0]).toBe("prediction,proba_bad,proba_good");
-    expect(preds).toHaveLength(11);
-    for (const row of preds.slice(1)) {
-      const [label, pBad, pGood] = row.split(",");
-      expect(["good", "bad"]).toContain(label);
-      expect(Number(pBad) + Number(pGood)).toBeCloseTo(1, 5);
+    for (const candidate of [bestSingle, ...ensembles]) {
+      const preds = (await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, candidate.id), csvPath: csv })).trim().split("\n");
+      expect(preds[0]).toBe("prediction,proba_bad,proba_good");
+      expect(preds).toHaveLength(11);
+      for (const row of preds.slice(1)) {
+        const [label, pBad, pGood] = row.split(",");
+        expect(["good", "bad"]).toContain(label);
+        expect(Number(pBad) + Number(pGood)).toBeCloseTo(1, 5);
+      }
     }
   });
 
@@ -120,7 +142,7 @@ describeEachProvider("the search pipeline", (provider) => {
     await drive(one, a.id, 1);
     await drive(two, b.id, 2);
     const la = await leaderboard(one, a.id);
-    expect(la).toHaveLength(5);
+    expect(la).toHaveLength(7); // 5 candidates and 2 ensembles
     expect(await leaderboard(two, b.id)).toEqual(la);
   }, 300_000); // 2 x 5 cross-validated candidates: 6 models each
 

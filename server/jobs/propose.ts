@@ -9,6 +9,7 @@ import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
 import { Study } from "../automl/study";
+import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
 import { candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
@@ -34,7 +35,8 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   const task: Task = { type: run.problemType, classes: [] };
   const space = candidateSpace(families, task);
   const store = new MemoryTrialStore();
-  for (const t of trials) {
+  // ensembles combine candidates; they are not points of the space
+  for (const t of trials.filter((t) => t.family !== ENSEMBLE_FAMILY)) {
     const replayed = replaySpace(space, t.params);
     await store.saveProposal(run.id, { number: t.number, ...replayed });
     const outcome = studyOutcome(t);

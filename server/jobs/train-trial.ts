@@ -5,12 +5,12 @@ import type { RunRow, TrialRow } from "../db/store";
 import type { EpochReport, FittedModel, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
 import { allMetrics, greaterIsBetter, score } from "../automl/estimation/metrics";
+import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
 import { createCurveStopping } from "../automl/schedulers/curve-stopping";
 import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive";
 import { packageVersions, type Manifest } from "../export/manifest";
-import { scoreStdError } from "../automl/estimation/uncertainty";
 import { splitParams } from "./candidate-space";
 import { testMatrix } from "./candidate-data";
 import { createScheduler } from "../automl/schedulers";
@@ -127,7 +127,7 @@ export async function trainTrial(
       paramCount: estimate.model.paramCount(),
       archiveBytes: await ctx.blobs.size(archiveKey),
       trainSeconds,
-      predictMsPer1k: measureLatency(estimate.model, test.x),
+      predictMsPer1k: latencyOf(estimate.model, test.x),
       finishedAt: new Date(),
     });
   } finally {
@@ -193,38 +193,18 @@ function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; 
 
 function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number) {
   const testPred = e.model.predict(test.x);
-  return {
-    scores: {
-      valScore: score(run.metric, data.task, e.valY, e.valPred),
-      testScore: score(run.metric, data.task, test.y, testPred),
-      valMetrics: allMetrics(data.task, e.valY, e.valPred),
-      testMetrics: allMetrics(data.task, test.y, testPred),
-      // undefined when too few resamples have a score (e.g. AUC on a handful of rows of one class)
-      valScoreSe: finiteOrNull(scoreStdError(run.metric, data.task, e.valY, e.valPred, seed)),
-      testScoreSe: finiteOrNull(scoreStdError(run.metric, data.task, test.y, testPred, seed)),
-    },
-    testRows: test.y.length,
-  };
+  return { scores: candidateScores(run.metric, data.task, { y: e.valY, pred: e.valPred }, { y: test.y, pred: testPred }, seed), testRows: test.y.length };
 }
 
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
-
-/** Prediction latency per 1,000 rows on this machine, on test rows (the median of three timings). */
-function measureLatency(model: FittedModel, x: Matrix): number {
-  const rows = Math.min(1000, x.rows);
-  const sample: Matrix = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
-  const times = [0, 1, 2].map(() => {
-    const t = performance.now();
-    model.predict(sample);
-    return performance.now() - t;
-  });
-  return (times.sort((a, b) => a - b)[1] * 1000) / Math.max(rows, 1);
+/** Prediction latency per 1,000 rows, on test rows. */
+function latencyOf(model: FittedModel, x: Matrix): number {
+  return measureLatency(x.rows, (rows) => model.predict({ rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) }));
 }
 
 async function writeArchive(
   ctx: StudioContext,
   archiveKey: string,
-  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; scores: ReturnType<typeof scoreCandidate>["scores"]; testRows: number },
+  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; scores: CandidateScores; testRows: number },
 ) {
   const dataset = await ctx.store.getDataset(c.run.datasetId);
   if (!dataset) throw new Error("the dataset of this run was deleted");
@@ -276,7 +256,7 @@ async function writeArchive(
   // out-of-fold (or holdout) predictions for every validation row, in row order, for ensembles; only when complete
   if (e.complete) {
     const pred = inRowOrder(e.valPred, e.valRows);
-    await fs.writeFile(path.join(dir, "validation-predictions.bin"), Buffer.from(pred.buffer, pred.byteOffset, pred.byteLength));
+    await fs.writeFile(path.join(dir, archiveFiles.validationPredictions), Buffer.from(pred.buffer, pred.byteOffset, pred.byteLength));
   }
 }
 

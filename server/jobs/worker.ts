@@ -1,6 +1,8 @@
 import type { StudioContext } from "../context";
 import type { Job } from "./queue";
 import { LostClaimError, trainTrial } from "./train-trial";
+import { buildEnsembleTrial } from "./ensemble-trial";
+import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
 
 export const HEARTBEAT_MS = 2_000;
 
@@ -63,6 +65,7 @@ export class Worker {
     if (trial.status !== "queued" && trial.status !== "running") return;
     await this.ctx.store.updateRun(trial.runId, { backend: this.backend }).catch(() => {});
     this.log(`trial #${trial.number} of run ${trial.runId} (${trial.family})`);
-    await trainTrial(this.ctx, trial, { backend: this.backend, attempt: job.attempts, onBeat: beat });
+    if (trial.family === ENSEMBLE_FAMILY) await buildEnsembleTrial(this.ctx, trial, { backend: this.backend, onBeat: beat });
+    else await trainTrial(this.ctx, trial, { backend: this.backend, attempt: job.attempts, onBeat: beat });
   }
 }

@@ -1,6 +1,8 @@
 import { ContinueRunInput, type RunDto } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { toRunDto } from "./dto";
+import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
+import { keys } from "../storage/keys";
 import { ConflictError, NotFoundError } from "./errors";
 
 /**
@@ -13,6 +15,11 @@ export async function continueRun(ctx: StudioContext, id: string, raw: unknown):
   if (!run) throw new NotFoundError("The run");
   if (run.status !== "completed" && run.status !== "cancelled") {
     throw new ConflictError(`The run is ${run.status}; only a completed or cancelled run can be continued.`);
+  }
+  // the ensembles combined the search as it ended; the continued search ends with new ones
+  for (const t of (await ctx.store.listTrials(id)).filter((t) => t.family === ENSEMBLE_FAMILY)) {
+    await ctx.blobs.remove(keys.trialArchive(id, t.id));
+    await ctx.store.deleteTrial(t.id);
   }
   const trials = await ctx.store.listTrials(id);
   const maxTrials = input.extraTrials !== undefined ? trials.length + input.extraTrials : null;

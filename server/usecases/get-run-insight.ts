@@ -6,6 +6,7 @@ import { optimizationHistory } from "../automl/insight/history";
 import { BEST_LINES, parallelCoordinates } from "../automl/insight/parallel-coordinates";
 import { inferAxes } from "../automl/insight/param-axes";
 import type { ScoredTrial } from "../automl/insight/types";
+import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
 import { NotFoundError } from "./errors";
 
 /**
@@ -17,7 +18,7 @@ export async function getRunInsight(ctx: StudioContext, runId: string): Promise<
   const run = await ctx.store.getRun(runId);
   if (!run) throw new NotFoundError("The run");
   const direction = metricDirection(run.metric);
-  const trials: ScoredTrial[] = (await ctx.store.listTrials(runId)).filter(hasScore).map((t) => ({ number: t.number, params: t.params, value: t.valScore as number }));
+  const trials: ScoredTrial[] = (await ctx.store.listTrials(runId)).filter((t) => hasScore(t) && t.family !== ENSEMBLE_FAMILY).map((t) => ({ number: t.number, params: t.params, value: t.valScore as number }));
   const axes = inferAxes(trials.map((t) => t.params));
   const importance = paramImportance(trials, axes);
   return {

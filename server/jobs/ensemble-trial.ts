@@ -1,0 +1,164 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { StudioContext } from "../context";
+import type { RunRow, TrialRow } from "../db/store";
+import { greaterIsBetter, score } from "../automl/estimation/metrics";
+import { greedyEnsemble } from "../automl/ensemble/greedy-selection";
+import { deriveSeed } from "../automl/rng";
+import { archiveFiles, readManifest } from "../export/archive";
+import { loadPredictor } from "../export/archive-predictor";
+import { packageVersions, type Manifest } from "../export/manifest";
+import { weightedAverage, stackingFeatures } from "../models/ensemble/combine";
+import { ENSEMBLE_FAMILY, ensembleFiles, EnsembleMethod, type EnsembleSpec } from "../models/ensemble/ensemble-spec";
+import { fitStacker } from "../models/ensemble/stacker";
+import { keys } from "../storage/keys";
+import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
+import { loadRunData, type RunData } from "./run-data";
+
+/** the best candidates an ensemble chooses among: more add little but cost a prediction each (AutoGluon keeps ~25) */
+const MAX_MEMBERS = 20;
+
+/**
+ * The ensembles a finished search adds to its leaderboard, one row each: greedy ensemble selection over the best
+ * candidates' validation predictions, and a linear stacker over the members greedy selection chose. An ensemble
+ * needs two candidates with complete validation predictions; fewer, and the run has none.
+ */
+export async function ensembleCandidates(ctx: StudioContext, run: RunRow, trials: TrialRow[]): Promise<TrialRow[]> {
+  const eligible = trials.filter((t) => t.family !== ENSEMBLE_FAMILY && t.status === "done" && t.valScore != null && Number.isFinite(t.valScore));
+  const withPredictions: TrialRow[] = [];
+  for (const t of ranked(eligible, run)) {
+    if (withPredictions.length === MAX_MEMBERS) break;
+    if (await ctx.blobs.exists(validationPredictionsKey(run, t))) withPredictions.push(t);
+  }
+  return withPredictions.length >= 2 ? withPredictions : [];
+}
+
+/** Builds ensemble trial `trial` (params.method) from the run's finished candidates, scores it and writes its archive. */
+export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, job: { backend: string; onBeat: () => Promise<boolean> }): Promise<void> {
+  const started = performance.now();
+  const run = await ctx.store.getRun(trial.runId);
+  if (!run) throw new Error(`run ${trial.runId} no longer exists`);
+  await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: "combining the best candidates' validation predictions" });
+  const method = EnsembleMethod.parse(trial.params.method);
+  const data = await loadRunData(ctx, run);
+  const pool = await ensembleCandidates(ctx, run, await ctx.store.listTrials(run.id));
+  if (pool.length < 2) throw new Error("an ensemble needs at least two finished candidates with complete validation predictions");
+  const val = await validationSet(ctx, run, data, pool);
+  const scoreOf = (pred: Float32Array) => score(run.metric, data.task, val.y, pred);
+  const greedy = greedyEnsemble(pool.map((t, i) => ({ id: t.id, pred: val.preds[i] })), scoreOf, greaterIsBetter(run.metric) ? "maximize" : "minimize");
+  const chosen = pool.filter((t) => greedy.weights.has(t.id));
+  const chosenPreds = chosen.map((t) => val.preds[pool.indexOf(t)]);
+  const stacker =
+    method === "stacking" ? await fitStacker({ task: data.task, metric: run.metric, z: stackingFeatures(chosenPreds, data.task), y: val.y, seed: deriveSeed(run.seed, "stacker") }) : null;
+  await job.onBeat();
+  const members = chosen.map((t) => ({ trialId: t.id, number: t.number, family: t.family, weight: stacker ? 1 / chosen.length : greedy.weights.get(t.id)!, folder: String(t.number) }));
+  const spec: EnsembleSpec = { version: 1, method, members };
+  const dir = await writeArchive(ctx, run, trial, spec, stacker?.model ?? null);
+  stacker?.model.dispose();
+  const predictor = await loadPredictor(dir);
+  try {
+    const testPred = predictor.predict(data.table, data.split.test);
+    const valPred = stacker ? stacker.oofPred : weightedAverage(chosenPreds, members.map((m) => m.weight));
+    const test = { y: Float32Array.from(data.split.test, (r) => data.y[r]), pred: testPred };
+    const scores = candidateScores(run.metric, data.task, { y: val.y, pred: valPred }, test, deriveSeed(run.seed, "bootstrap", trial.number));
+    await completeManifest(dir, scores, { validationRows: val.y.length, testRows: test.y.length, backend: job.backend });
+    const archiveKey = keys.trialArchive(run.id, trial.id);
+    await ctx.store.updateTrial(trial.id, {
+      status: "done",
+      reason: describe(spec, pool.length, stacker?.epochs),
+      ...scores,
+      epochs: 0,
+      bestEpoch: 0,
+      paramCount: chosen.reduce((a, t) => a + (t.paramCount ?? 0), 0),
+      archiveBytes: await ctx.blobs.size(archiveKey),
+      trainSeconds: (performance.now() - started) / 1000,
+      predictMsPer1k: measureLatency(data.split.test.length, (rows) => predictor.predict(data.table, data.split.test.slice(0, rows))),
+      finishedAt: new Date(),
+    });
+  } finally {
+    predictor.dispose();
+  }
+}
+
+function describe(spec: EnsembleSpec, poolSize: number, stackerEpochs: number | undefined): string {
+  const names = spec.members.map((m) => `#${m.number} ${m.family}`);
+  if (spec.method === "stacking") {
+    return `stacking: a linear model over the out-of-fold predictions of ${names.join(", ")} (chosen by greedy selection among the best ${poolSize}); scored by 5-fold cross-fitting, refit for ${stackerEpochs} iterations`;
+  }
+  const weighted = spec.members.map((m, i) => `${names[i]} ×${m.weight.toFixed(2)}`);
+  return `greedy ensemble selection among the best ${poolSize} candidates: ${weighted.join(", ")}`;
+}
+
+function ranked(trials: TrialRow[], run: RunRow): TrialRow[] {
+  const sign = greaterIsBetter(run.metric) ? -1 : 1;
+  return [...trials].sort((a, b) => sign * ((a.valScore as number) - (b.valScore as number)) || a.number - b.number);
+}
+
+const validationPredictionsKey = (run: RunRow, t: TrialRow) => `${keys.trialArchive(run.id, t.id)}/${archiveFiles.validationPredictions}`;
+
+/** the labels of every validation row in ascending row order, and each candidate's predictions of them in that order */
+async function validationSet(ctx: StudioContext, run: RunRow, data: RunData, pool: TrialRow[]): Promise<{ y: Float32Array; preds: Float32Array[] }> {
+  const rows = (data.split.folds ? data.split.folds.flat() : data.split.valid).slice().sort((a, b) => a - b);
+  const width = data.task.type === "regression" ? 1 : data.task.classes.length;
+  const preds: Float32Array[] = [];
+  for (const t of pool) {
+    const bytes = await ctx.blobs.get(validationPredictionsKey(run, t));
+    const pred = new Float32Array(new Uint8Array(bytes).buffer);
+    if (pred.length !== rows.length * width) throw new Error(`candidate #${t.number}'s validation predictions cover ${pred.length / width} rows, the run has ${rows.length}`);
+    preds.push(pred);
+  }
+  return { y: Float32Array.from(rows, (r) => data.y[r]), preds };
+}
+
+/**
+ * The ensemble's archive: each member's whole archive under members/<number>/, ensemble.json, the stacker, and the
+ * files every archive has (the first member's preprocessing says which columns a prediction table needs: every
+ * member was fitted on the same table). The manifest's scores are filled in once the archive can predict.
+ */
+async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, spec: EnsembleSpec, stacker: { save(dir: string): Promise<void> } | null): Promise<string> {
+  const archiveKey = keys.trialArchive(run.id, trial.id);
+  await ctx.blobs.remove(archiveKey);
+  const dir = await ctx.blobs.localPath(archiveKey);
+  await fs.mkdir(path.join(dir, ensembleFiles.members), { recursive: true });
+  const manifests: Manifest[] = [];
+  for (const m of spec.members) {
+    const from = await ctx.blobs.localPath(keys.trialArchive(run.id, m.trialId));
+    const to = path.join(dir, ensembleFiles.members, m.folder);
+    await fs.cp(from, to, { recursive: true });
+    await fs.rm(path.join(to, archiveFiles.validationPredictions), { force: true });
+    manifests.push(await readManifest(to));
+  }
+  const first = path.join(dir, ensembleFiles.members, spec.members[0].folder);
+  await fs.copyFile(path.join(first, archiveFiles.preprocessing), path.join(dir, archiveFiles.preprocessing));
+  await fs.copyFile(path.join(first, archiveFiles.split), path.join(dir, archiveFiles.split));
+  await fs.writeFile(path.join(dir, ensembleFiles.spec), JSON.stringify(spec, null, 2));
+  if (stacker) await stacker.save(path.join(dir, ensembleFiles.stacker));
+  const base = manifests[0];
+  const kept = [...new Set(manifests.flatMap((m) => m.features.kept))];
+  const manifest: Manifest = {
+    ...base,
+    candidateId: trial.id,
+    trialNumber: trial.number,
+    family: ENSEMBLE_FAMILY,
+    spaceVersion: trial.spaceVersion,
+    hyperparameters: { ...trial.params, members: spec.members.map((m) => m.number).join(",") },
+    trainingSeed: deriveSeed(run.seed, "stacker"),
+    features: { selection: "each member's own", kept, of: base.features.of },
+    fittedOn: `its members' models, each refit on all non-test rows; ${spec.method === "stacking" ? "the stacker on" : "the weights chosen on"} their out-of-fold validation predictions`,
+    refit: null,
+    epochs: 0,
+    bestEpoch: 0,
+    versions: packageVersions(),
+    createdAt: new Date().toISOString(),
+  };
+  await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+async function completeManifest(dir: string, s: CandidateScores, c: { validationRows: number; testRows: number; backend: string }) {
+  const manifest = await readManifest(dir);
+  manifest.validation = { ...manifest.validation, score: s.valScore, metrics: s.valMetrics, rows: c.validationRows, stdError: s.valScoreSe ?? undefined, complete: true };
+  manifest.test = { score: s.testScore, metrics: s.testMetrics, rows: c.testRows, stdError: s.testScoreSe ?? undefined };
+  manifest.backend = c.backend;
+  await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
+}

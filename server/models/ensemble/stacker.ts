@@ -1,0 +1,63 @@
+import type { Metric } from "../../contracts/dataset";
+import { createRng } from "../../automl/rng";
+import type { FitContext, FittedModel, Matrix, Task } from "../family";
+import { linearFamily } from "../linear";
+
+/** folds of the stacker's own cross-fitting */
+const STACKER_FOLDS = 5;
+
+export interface FittedStacker {
+  /** fitted on every row, for the epochs the folds found */
+  model: FittedModel;
+  /** each row's prediction by a stacker that did not train on it: what the ensemble's validation score is earned on */
+  oofPred: Float32Array;
+  epochs: number;
+}
+
+/**
+ * Stacking (Wolpert 1992, as H2O's and AutoGluon's level-2 models): a regularised linear model (the linear family
+ * with its defaults) learns how to weigh the members from their out-of-fold predictions. Fitted on the same rows it
+ * would be scored on, it would look better than it is, so it is cross-fitted: each fold's stacker early-stops on its
+ * held-out part and predicts it, and the final stacker is fitted on every row for the mean epoch count they found.
+ */
+export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix; y: Float32Array; seed: number }): Promise<FittedStacker> {
+  const { task, metric, z, y, seed } = input;
+  const width = task.type === "regression" ? 1 : task.classes.length;
+  const oofPred = new Float32Array(z.rows * width);
+  const params = linearFamily.defaultParams(task);
+  const ctx: FitContext = { seed, metric, deadline: Infinity, onEpoch: async () => "continue" };
+  const folds = shuffledFolds(z.rows, Math.min(STACKER_FOLDS, z.rows), seed);
+  const bestEpochs: number[] = [];
+  for (const valid of folds) {
+    const held = new Set(valid);
+    const train = Array.from({ length: z.rows }, (_, i) => i).filter((i) => !held.has(i));
+    const fit = await linearFamily.fit({ task, xTrain: rows(z, train), yTrain: pick(y, train), xVal: rows(z, valid), yVal: pick(y, valid) }, params, ctx);
+    const pred = fit.model.predict(rows(z, valid));
+    valid.forEach((r, i) => oofPred.set(pred.subarray(i * width, (i + 1) * width), r * width));
+    bestEpochs.push(fit.bestEpoch);
+    fit.model.dispose();
+  }
+  const epochs = Math.max(1, Math.round(bestEpochs.reduce((a, b) => a + b, 0) / bestEpochs.length));
+  const empty: Matrix = { rows: 0, cols: z.cols, data: new Float32Array(0) };
+  const final = await linearFamily.fit({ task, xTrain: z, yTrain: y, xVal: empty, yVal: new Float32Array(0) }, params, { ...ctx, epochs });
+  return { model: final.model, oofPred, epochs: final.epochs };
+}
+
+/** `count` folds of 0..n-1 after a seeded shuffle, each in ascending order */
+function shuffledFolds(n: number, count: number, seed: number): number[][] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = createRng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return Array.from({ length: count }, (_, f) => order.filter((_, i) => i % count === f).sort((a, b) => a - b));
+}
+
+function rows(x: Matrix, index: readonly number[]): Matrix {
+  const data = new Float32Array(index.length * x.cols);
+  index.forEach((r, i) => data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols));
+  return { rows: index.length, cols: x.cols, data };
+}
+
+const pick = (y: Float32Array, index: readonly number[]) => Float32Array.from(index, (r) => y[r]);
