@@ -24,7 +24,12 @@ export function metricsFor(task: Pick<Task, "type">): readonly Metric[] {
   return METRICS_BY_TASK[task.type];
 }
 
-export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Float32Array): number {
+/** Scoring options. `threshold` (binary only): rows with p1 >= threshold are decided positive, instead of the argmax. */
+export interface ScoreOptions {
+  threshold?: number;
+}
+
+export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Float32Array, options?: ScoreOptions): number {
   if (!METRICS_BY_TASK[task.type].includes(metric)) {
     throw new Error(`metric ${metric} does not apply to a ${task.type} task (use one of ${METRICS_BY_TASK[task.type].join(", ")})`);
   }
@@ -34,6 +39,7 @@ export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Flo
     throw new Error(`expected ${n * k} predictions (${n} rows x ${k}), got ${pred.length}`);
   }
   if (n === 0) return NaN;
+  const decided = () => (task.type === "binary" && options?.threshold !== undefined ? thresholdRows(pred, options.threshold) : argmaxRows(pred, k));
   switch (metric) {
     case "auc":
       return rocAuc(yTrue, positiveColumn(pred));
@@ -42,11 +48,11 @@ export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Flo
     case "logloss":
       return logLoss(yTrue, pred, k);
     case "accuracy":
-      return accuracy(yTrue, argmaxRows(pred, k));
+      return accuracy(yTrue, decided());
     case "balanced_accuracy":
-      return balancedAccuracy(yTrue, argmaxRows(pred, k), k);
+      return balancedAccuracy(yTrue, decided(), k);
     case "f1":
-      return f1(yTrue, argmaxRows(pred, k));
+      return f1(yTrue, decided());
     case "rmse":
       return Math.sqrt(meanOf(n, (i) => (yTrue[i] - pred[i]) ** 2));
     case "mae":
@@ -57,9 +63,9 @@ export function score(metric: Metric, task: Task, yTrue: Float32Array, pred: Flo
 }
 
 /** Every metric that applies to the task, by name. */
-export function allMetrics(task: Task, yTrue: Float32Array, pred: Float32Array): Record<string, number> {
+export function allMetrics(task: Task, yTrue: Float32Array, pred: Float32Array, options?: ScoreOptions): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of METRICS_BY_TASK[task.type]) out[m] = score(m, task, yTrue, pred);
+  for (const m of METRICS_BY_TASK[task.type]) out[m] = score(m, task, yTrue, pred, options);
   return out;
 }
 
@@ -89,6 +95,17 @@ function argmaxRows(pred: Float32Array, k: number): Int32Array {
     for (let c = 1; c < k; c++) if (pred[i * k + c] > pred[i * k + best]) best = c;
     out[i] = best;
   }
+  return out;
+}
+
+/**
+ * The predicted class of each binary row (rows x 2): 1 where the positive column is at least `threshold`. The
+ * threshold is compared at float32 precision, as the probabilities are stored: 0.35 then includes a row of 0.35.
+ */
+function thresholdRows(pred: Float32Array, threshold: number): Int32Array {
+  const t = Math.fround(threshold);
+  const out = new Int32Array(pred.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = pred[2 * i + 1] >= t ? 1 : 0;
   return out;
 }
 
