@@ -18,6 +18,7 @@ import { ErrorMessage } from "../ui/error-message";
 import { PageFallback } from "../ui/page-fallback";
 import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
+import { CandidateExplanations } from "./candidate-explanations";
 import { ContinueForm } from "./continue-form";
 import { FeaturePanel } from "./feature-panel";
 import { Leaderboard } from "./leaderboard";
@@ -149,6 +150,7 @@ export function RunPage({ id }: { id: string }) {
           ) : null}
           {architecture.data && selectedNasFinished ? <ArchitectureDiagram diagram={architecture.data} /> : null}
           {features.data?.trialId === selectedTrial.id ? <FeaturePanel features={features.data} /> : null}
+          <CandidateExplanations key={selectedTrial.id} trialId={selectedTrial.id} poll={active} />
         </section>
       ) : null}
 

@@ -9,6 +9,7 @@ import { getFamily } from "../models/registry";
 import { ENSEMBLE_FAMILY, EnsembleSpec, ensembleFiles } from "../models/ensemble/ensemble-spec";
 import { stackingFeatures, weightedAverage } from "../models/ensemble/combine";
 import { linearFamily } from "../models/linear";
+import { applyCalibration, CalibrationState, decide } from "../automl/calibration/calibration-state";
 import { archiveFiles, readManifest } from "./archive";
 import type { Manifest } from "./manifest";
 
@@ -23,10 +24,25 @@ export interface ArchivePredictor {
   /** the fitted preprocessing, whose columns say what a prediction table must hold */
   preprocessing: PreprocessorState;
   predict(table: Table, rows?: ArrayLike<number>): Float32Array;
+  /** the class codes of predicted probabilities: a binary candidate's tuned threshold, else the most probable class */
+  decide(probs: Float32Array): Int32Array;
   dispose(): void;
 }
 
 export async function loadPredictor(dir: string): Promise<ArchivePredictor> {
+  const raw = await loadUncalibrated(dir);
+  const calibration = await readCalibration(dir);
+  const k = raw.task.classes.length;
+  return {
+    ...raw,
+    predict: calibration ? (table, rows) => applyCalibration(calibration, raw.predict(table, rows), k) : raw.predict,
+    decide: (probs) => decide(calibration ?? { kind: "none" }, probs, k),
+  };
+}
+
+type Uncalibrated = Omit<ArchivePredictor, "decide">;
+
+async function loadUncalibrated(dir: string): Promise<Uncalibrated> {
   const manifest = await readManifest(dir);
   const task: Task = { type: manifest.problemType, classes: manifest.classes };
   const preprocessing = PreprocessorState.parse(await readJson(dir, archiveFiles.preprocessing));
@@ -46,7 +62,7 @@ export async function loadPredictor(dir: string): Promise<ArchivePredictor> {
   };
 }
 
-async function loadEnsemble(dir: string, manifest: Manifest, task: Task, preprocessing: PreprocessorState): Promise<ArchivePredictor> {
+async function loadEnsemble(dir: string, manifest: Manifest, task: Task, preprocessing: PreprocessorState): Promise<Uncalibrated> {
   const spec = EnsembleSpec.parse(await readJson(dir, ensembleFiles.spec));
   const members: ArchivePredictor[] = [];
   let stacker: FittedModel | null = null;
@@ -72,6 +88,12 @@ async function loadEnsemble(dir: string, manifest: Manifest, task: Task, preproc
     },
     dispose,
   };
+}
+
+/** archives written before calibration existed, and regression ones, have none */
+async function readCalibration(dir: string): Promise<CalibrationState | null> {
+  const text = await fs.readFile(path.join(dir, archiveFiles.calibration), "utf8").catch(() => null);
+  return text === null ? null : CalibrationState.parse(JSON.parse(text));
 }
 
 async function readJson(dir: string, file: string): Promise<unknown> {

@@ -16,6 +16,8 @@ export const archiveFiles = {
   split: "split.json",
   selection: "selection.json",
   model: "model",
+  /** a classifier's calibration and decision threshold (server/automl/calibration), applied to the model's output */
+  calibration: "calibration.json",
   /** out-of-fold (or holdout) predictions of every validation row, in ascending row order, float32: what ensembles combine */
   validationPredictions: "validation-predictions.bin",
 } as const;

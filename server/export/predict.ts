@@ -29,13 +29,8 @@ export async function predictFromArchive(archiveDir: string, csvPath: string): P
       return { csv: toCsv(["prediction"], Array.from(out, (v) => [v])), warnings };
     }
     const k = task.classes.length;
-    const rows: (string | number)[][] = [];
-    for (let i = 0; i < table.rowCount; i++) {
-      const probs = Array.from(out.subarray(i * k, (i + 1) * k));
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probs[c] > probs[best]) best = c;
-      rows.push([task.classes[best], ...probs]);
-    }
+    const decided = predictor.decide(out);
+    const rows = Array.from(decided, (code, i) => [task.classes[code], ...out.subarray(i * k, (i + 1) * k)]);
     return { csv: toCsv(["prediction", ...task.classes.map((c) => `proba_${c}`)], rows), warnings };
   } finally {
     predictor.dispose();

@@ -1,6 +1,6 @@
 import type { Metric } from "../contracts/dataset";
 import type { Task } from "../models/family";
-import { allMetrics, score } from "../automl/estimation/metrics";
+import { allMetrics, score, type ScoreOptions } from "../automl/estimation/metrics";
 import { scoreStdError } from "../automl/estimation/uncertainty";
 
 export interface Scored {
@@ -8,13 +8,16 @@ export interface Scored {
   pred: Float32Array;
 }
 
-/** A finished candidate's validation and test scores, every metric of the task, and bootstrap standard errors. */
-export function candidateScores(metric: Metric, task: Task, val: Scored, test: Scored, seed: number) {
+/**
+ * A finished candidate's validation and test scores, every metric of the task, and bootstrap standard errors.
+ * `options.threshold`: a binary candidate's tuned decision threshold (the standard errors resample argmax decisions).
+ */
+export function candidateScores(metric: Metric, task: Task, val: Scored, test: Scored, seed: number, options: ScoreOptions = {}) {
   return {
-    valScore: score(metric, task, val.y, val.pred),
-    testScore: score(metric, task, test.y, test.pred),
-    valMetrics: allMetrics(task, val.y, val.pred),
-    testMetrics: allMetrics(task, test.y, test.pred),
+    valScore: score(metric, task, val.y, val.pred, options),
+    testScore: score(metric, task, test.y, test.pred, options),
+    valMetrics: allMetrics(task, val.y, val.pred, options),
+    testMetrics: allMetrics(task, test.y, test.pred, options),
     // null when too few resamples have a score (e.g. AUC on a handful of rows of one class)
     valScoreSe: finiteOrNull(scoreStdError(metric, task, val.y, val.pred, seed)),
     testScoreSe: finiteOrNull(scoreStdError(metric, task, test.y, test.pred, seed)),

@@ -14,6 +14,7 @@ import { fitStacker } from "../models/ensemble/stacker";
 import { keys } from "../storage/keys";
 import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
 import { loadRunData, type RunData } from "./run-data";
+import { calibrateCandidate, thresholdOf } from "./calibrate-candidate";
 
 /** the best candidates an ensemble chooses among: more add little but cost a prediction each (AutoGluon keeps ~25) */
 const MAX_MEMBERS = 20;
@@ -53,19 +54,22 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
   await job.onBeat();
   const members = chosen.map((t) => ({ trialId: t.id, number: t.number, family: t.family, weight: stacker ? 1 / chosen.length : greedy.weights.get(t.id)!, folder: String(t.number) }));
   const spec: EnsembleSpec = { version: 1, method, members };
+  const combined = stacker ? stacker.oofPred : weightedAverage(chosenPreds, members.map((m) => m.weight));
+  const calibration = calibrateCandidate(run.metric, data.task, val.y, combined, deriveSeed(run.seed, "calibration", trial.number));
   const dir = await writeArchive(ctx, run, trial, spec, stacker?.model ?? null);
   stacker?.model.dispose();
+  if (calibration) await fs.writeFile(path.join(dir, archiveFiles.calibration), JSON.stringify(calibration.state));
+  // the predictor applies the calibration just written, as every later prediction will
   const predictor = await loadPredictor(dir);
   try {
-    const testPred = predictor.predict(data.table, data.split.test);
-    const valPred = stacker ? stacker.oofPred : weightedAverage(chosenPreds, members.map((m) => m.weight));
-    const test = { y: Float32Array.from(data.split.test, (r) => data.y[r]), pred: testPred };
-    const scores = candidateScores(run.metric, data.task, { y: val.y, pred: valPred }, test, deriveSeed(run.seed, "bootstrap", trial.number));
+    const test = { y: Float32Array.from(data.split.test, (r) => data.y[r]), pred: predictor.predict(data.table, data.split.test) };
+    const valPred = calibration?.valPred ?? combined;
+    const scores = candidateScores(run.metric, data.task, { y: val.y, pred: valPred }, test, deriveSeed(run.seed, "bootstrap", trial.number), thresholdOf(calibration));
     await completeManifest(dir, scores, { validationRows: val.y.length, testRows: test.y.length, backend: job.backend });
     const archiveKey = keys.trialArchive(run.id, trial.id);
     await ctx.store.updateTrial(trial.id, {
       status: "done",
-      reason: describe(spec, pool.length, stacker?.epochs),
+      reason: [describe(spec, pool.length, stacker?.epochs), calibration?.note].filter(Boolean).join("; "),
       ...scores,
       epochs: 0,
       bestEpoch: 0,

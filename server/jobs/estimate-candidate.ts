@@ -20,6 +20,8 @@ export interface EstimateHooks {
   parentModel?(index: number): Promise<FittedModel | null>;
   /** weight inheritance: keeps validation model `index` for the candidates that will inherit from this one */
   keepModel?(model: FittedModel, index: number): Promise<void>;
+  /** the first validation model, with the data stages it was fitted with: explained on its validation rows */
+  explain?(model: FittedModel, stages: FoldData): Promise<void>;
 }
 
 export interface Estimate {
@@ -78,6 +80,7 @@ export async function estimateCandidate(
       preds.push(fit.model.predict(stages.x.valid));
       ys.push(stages.y.valid);
       await hooks.keepModel?.(fit.model, index);
+      if (index === 0) await hooks.explain?.(fit.model, stages);
       rows.push(...fold.valid);
       // at a scheduler's last rung, its epoch cap is the model's epoch cap
       summaries.push({ name: fold.name, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason === "paused" ? "max epochs" : fit.reason });

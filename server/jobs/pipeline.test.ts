@@ -13,6 +13,7 @@ import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { toRunDto } from "../usecases/dto";
 import { createRun } from "../usecases/create-run";
+import { getTrialExplanation } from "../usecases/get-trial-explanation";
 import { getTrialFeatures } from "../usecases/get-trial-features";
 import { getTrialArchitecture } from "../usecases/get-trial-architecture";
 import { getTrialCurve } from "../usecases/get-trial-curve";
@@ -117,6 +118,12 @@ describeEachProvider("the search pipeline", (provider) => {
       expect(features.of).toBe(manifest.features.of);
       expect(features.kept).toBeGreaterThan(0);
       expect(features.kept).toBeLessThanOrEqual(features.of);
+      // explained on the first fold's 160 validation rows; its probabilities went through the calibration step
+      const explanation = await getTrialExplanation(ctx, t.id);
+      expect(explanation.confusion!.counts.flat().reduce((a, b) => a + b, 0)).toBe(160);
+      expect(explanation.importance.features.length).toBeGreaterThan(0);
+      expect(explanation.roc!.auc!).toBeGreaterThan(0.6);
+      expect(await ctx.blobs.exists(`${keys.trialArchive(run.id, t.id)}/calibration.json`)).toBe(true);
     }
 
     const csv = path.join(os.tmpdir(), `credit-new-${Date.now()}.csv`);

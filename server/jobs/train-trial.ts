@@ -6,6 +6,8 @@ import type { EpochReport, FittedModel, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
 import { allMetrics, greaterIsBetter, score } from "../automl/estimation/metrics";
 import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
+import { calibrateCandidate, thresholdOf, type CandidateCalibration } from "./calibrate-candidate";
+import { applyCalibration } from "../automl/calibration/calibration-state";
 import { createCurveStopping } from "../automl/schedulers/curve-stopping";
 import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
@@ -18,6 +20,7 @@ import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, t
 import { loadRunData, type RunData } from "./run-data";
 import { bestTrial } from "./coordinator";
 import { screenAtLowFidelity } from "./low-fidelity-screen";
+import { explainCandidate } from "./explain-candidate";
 import { weightInheritance } from "./weight-inheritance";
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
@@ -89,6 +92,10 @@ export async function trainTrial(
       if (index === 0 && curveStop) curveStopped = await curveStop(report);
       return curveStopped ? "stop" : "continue";
     },
+    async explain(model, stages) {
+      const explanation = explainCandidate({ model, stages, task: data.task, metric: run.metric, seed: deriveSeed(run.seed, "explain", trial.number) });
+      await ctx.blobs.put(keys.trialExplanation(run.id, trial.id), JSON.stringify(explanation));
+    },
   };
   const inheritance = run.estimation === "inherit" ? await weightInheritance(ctx, run, trial, family, data.task) : null;
   if (inheritance) {
@@ -111,15 +118,16 @@ export async function trainTrial(
   const trainSeconds = (resume ? (trial.trainSeconds ?? 0) : 0) + (performance.now() - started) / 1000;
   try {
     const test = testMatrix(data, estimate.stages);
-    const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number));
+    const calibration = calibrateCandidate(run.metric, data.task, estimate.valY, estimate.valPred, deriveSeed(run.seed, "calibration", trial.number));
+    const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number), calibration);
     const archiveKey = keys.trialArchive(run.id, trial.id);
-    await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, ...result });
+    await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, calibration, ...result });
     const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled);
     const parent = inheritance?.parent;
     const inherited = parent && estimate.inherited && inheritanceNote(parent.number, estimate.inherited);
     await ctx.store.updateTrial(trial.id, {
       status,
-      reason: [screening, inherited, reason].filter(Boolean).join("; "),
+      reason: [screening, inherited, reason, calibration?.note].filter(Boolean).join("; "),
       ...result.scores,
       ...(budget && { rungScores: [...(trial.rungScores ?? []), result.scores.valScore] }),
       epochs: estimate.epochs,
@@ -191,9 +199,12 @@ function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; 
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
 }
 
-function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number) {
-  const testPred = e.model.predict(test.x);
-  return { scores: candidateScores(run.metric, data.task, { y: e.valY, pred: e.valPred }, { y: test.y, pred: testPred }, seed), testRows: test.y.length };
+/** the scores of the kept model, through its calibration where it has one (validation: out-of-fold calibrated) */
+function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number, calibration: CandidateCalibration | null) {
+  const raw = e.model.predict(test.x);
+  const testPred = calibration ? applyCalibration(calibration.state, raw, data.task.classes.length) : raw;
+  const val = { y: e.valY, pred: calibration?.valPred ?? e.valPred };
+  return { scores: candidateScores(run.metric, data.task, val, { y: test.y, pred: testPred }, seed, thresholdOf(calibration)), testRows: test.y.length };
 }
 
 /** Prediction latency per 1,000 rows, on test rows. */
@@ -204,7 +215,7 @@ function latencyOf(model: FittedModel, x: Matrix): number {
 async function writeArchive(
   ctx: StudioContext,
   archiveKey: string,
-  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; scores: CandidateScores; testRows: number },
+  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; calibration: CandidateCalibration | null; scores: CandidateScores; testRows: number },
 ) {
   const dataset = await ctx.store.getDataset(c.run.datasetId);
   if (!dataset) throw new Error("the dataset of this run was deleted");
@@ -253,9 +264,10 @@ async function writeArchive(
   await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(e.stages.preprocessing));
   await fs.writeFile(path.join(dir, archiveFiles.split), JSON.stringify(c.data.split));
   await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(selection));
+  if (c.calibration) await fs.writeFile(path.join(dir, archiveFiles.calibration), JSON.stringify(c.calibration.state));
   // out-of-fold (or holdout) predictions for every validation row, in row order, for ensembles; only when complete
   if (e.complete) {
-    const pred = inRowOrder(e.valPred, e.valRows);
+    const pred = inRowOrder(c.calibration?.valPred ?? e.valPred, e.valRows);
     await fs.writeFile(path.join(dir, archiveFiles.validationPredictions), Buffer.from(pred.buffer, pred.byteOffset, pred.byteLength));
   }
 }

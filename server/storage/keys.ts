@@ -12,4 +12,5 @@ export const keys = {
   trialCheckpoint: (runId: string, trialId: string, rung: number) => `runs/${runId}/trials/${trialId}/checkpoint-rung-${rung}.bin`,
   /** weight inheritance: a candidate's validation model `index` (the family's payload), which its children start from */
   trialFoldModel: (runId: string, trialId: string, index: number) => `runs/${runId}/trials/${trialId}/fold-model-${index}`,
+  trialExplanation: (runId: string, trialId: string) => `runs/${runId}/trials/${trialId}/explanation.json`,
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../models/family";
 import { createRng } from "../rng";
+import { score } from "../estimation/metrics";
 import { chooseCalibration } from "./choose-calibration";
 
 const binary: Task = { type: "binary", classes: ["no", "yes"] };
@@ -45,7 +46,7 @@ function multiclassRows(n: number, seed: number, scale: number) {
 describe("chooseCalibration", () => {
   it("keeps calibrated binary probabilities as they are, having tried platt and isotonic", () => {
     const { y, probs } = binaryRows(1000, 11, 1);
-    const state = chooseCalibration(binary, y, probs, 1);
+    const state = chooseCalibration(binary, y, probs, 1).state;
     expect(state.kind).toBe("none");
     expect(Object.keys(state.report!.logLoss).sort()).toEqual(["isotonic", "none", "platt"]);
     // out of fold, a calibrator cannot beat the truth by the margin
@@ -54,25 +55,27 @@ describe("chooseCalibration", () => {
 
   it("calibrates clearly over-confident binary probabilities, refitted on all rows", () => {
     const { y, probs } = binaryRows(1000, 12, 4);
-    const state = chooseCalibration(binary, y, probs, 1);
+    const { state, outOfFold } = chooseCalibration(binary, y, probs, 1);
     expect(["platt", "isotonic"]).toContain(state.kind);
     const { none, platt } = state.report!.logLoss;
     expect(platt!).toBeLessThan(none! * 0.8);
+    // the out-of-fold probabilities are the ones the chosen option's log loss was measured on
+    expect(score("logloss", binary, y, outOfFold)).toBeCloseTo(state.report!.logLoss[state.kind]!, 10);
     if (state.kind === "platt") expect(state.a).toBeCloseTo(0.25, 1);
   });
 
   it("does not try isotonic on small validation sets", () => {
     const { y, probs } = binaryRows(150, 13, 4);
-    const state = chooseCalibration(binary, y, probs, 1);
+    const state = chooseCalibration(binary, y, probs, 1).state;
     expect(state.kind).toBe("platt");
     expect(Object.keys(state.report!.logLoss).sort()).toEqual(["none", "platt"]);
   });
 
   it("multiclass: none when calibrated, temperature near 3 when the logits were tripled", () => {
     const calibrated = multiclassRows(1500, 14, 1);
-    expect(chooseCalibration(multiclass, calibrated.y, calibrated.probs, 2).kind).toBe("none");
+    expect(chooseCalibration(multiclass, calibrated.y, calibrated.probs, 2).state.kind).toBe("none");
     const sharp = multiclassRows(1500, 15, 3);
-    const state = chooseCalibration(multiclass, sharp.y, sharp.probs, 2);
+    const state = chooseCalibration(multiclass, sharp.y, sharp.probs, 2).state;
     expect(state.kind).toBe("temperature");
     if (state.kind === "temperature") expect(state.t).toBeGreaterThan(2.5);
     expect(state.report!.logLoss.temperature!).toBeLessThan(state.report!.logLoss.none!);
@@ -80,13 +83,13 @@ describe("chooseCalibration", () => {
 
   it("is deterministic in its seed, and declines without enough rows or classes", () => {
     const { y, probs } = binaryRows(400, 16, 2);
-    expect(chooseCalibration(binary, y, probs, 5)).toEqual(chooseCalibration(binary, y, probs, 5));
-    expect(chooseCalibration(binary, y.subarray(0, 6), probs.subarray(0, 12), 5)).toEqual({
+    expect(chooseCalibration(binary, y, probs, 5).state).toEqual(chooseCalibration(binary, y, probs, 5).state);
+    expect(chooseCalibration(binary, y.subarray(0, 6), probs.subarray(0, 12), 5).state).toEqual({
       kind: "none",
       report: { logLoss: { none: expect.any(Number) } },
     });
     const oneClass = Float32Array.from({ length: 50 }, () => 1);
-    expect(chooseCalibration(binary, oneClass, probs.subarray(0, 100), 5).kind).toBe("none");
-    expect(() => chooseCalibration({ type: "regression", classes: [] }, y, y, 5)).toThrow(/regression/);
+    expect(chooseCalibration(binary, oneClass, probs.subarray(0, 100), 5).state.kind).toBe("none");
+    expect(() => chooseCalibration({ type: "regression", classes: [] }, y, y, 5).state).toThrow(/regression/);
   });
 });

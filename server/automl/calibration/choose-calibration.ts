@@ -4,7 +4,8 @@
  * calibrator fitted and scored on the same rows would always look better than none; out of fold, it only wins when
  * it fixes something real, and it is kept only when it wins by a margin. Isotonic regression needs many rows of
  * each class (it overfits small data, as scikit-learn's documentation warns), so it is a candidate only then.
- * The chosen calibrator is then refitted on all the validation rows.
+ * The chosen calibrator is then refitted on all the validation rows; its out-of-fold probabilities are what a
+ * candidate's validation score is measured on, so calibration never flatters the leaderboard.
  */
 import type { Task } from "../../models/family";
 import { createRng } from "../rng";
@@ -20,11 +21,17 @@ const MIN_RELATIVE_GAIN = 0.01;
 const ISOTONIC_MIN_ROWS = 200;
 const ISOTONIC_MIN_PER_CLASS = 20;
 
+export interface CalibrationChoice {
+  state: CalibrationState;
+  /** the validation probabilities as the chosen option gives them, each row by a calibrator not fitted on it */
+  outOfFold: Float32Array;
+}
+
 /**
  * The calibration for validation probabilities `probs` (row-major rows x k) of class codes `y`, with the
  * out-of-fold log loss of every option tried in `report.logLoss`. `seed` draws the folds.
  */
-export function chooseCalibration(task: Task, y: Float32Array, probs: Float32Array, seed: number): CalibrationState {
+export function chooseCalibration(task: Task, y: Float32Array, probs: Float32Array, seed: number): CalibrationChoice {
   if (task.type === "regression") throw new Error("calibration applies to classification tasks, not regression");
   const n = y.length;
   const k = probs.length / n;
@@ -33,7 +40,8 @@ export function chooseCalibration(task: Task, y: Float32Array, probs: Float32Arr
   for (let i = 0; i < n; i++) counts[y[i]]++;
   const logLoss: Partial<Record<CalibrationKind, number>> = { none: score("logloss", task, y, probs) };
   // cross-fitting needs rows of every fold in training: with fewer rows than folds, or one class, keep the model's own
-  if (n < 2 * FOLDS || counts.filter((c) => c > 0).length < 2) return { kind: "none", report: { logLoss } };
+  const none = { state: { kind: "none" as const, report: { logLoss } }, outOfFold: probs };
+  if (n < 2 * FOLDS || counts.filter((c) => c > 0).length < 2) return none;
 
   const candidates: CalibrationKind[] =
     task.type === "multiclass"
@@ -43,6 +51,7 @@ export function chooseCalibration(task: Task, y: Float32Array, probs: Float32Arr
         : ["platt"];
   const fold = stratifiedFolds(y, seed);
   let best: CalibrationKind = "none";
+  let bestOutOfFold = probs;
   for (const kind of candidates) {
     const oof = new Float32Array(probs.length);
     for (let f = 0; f < FOLDS; f++) {
@@ -54,10 +63,13 @@ export function chooseCalibration(task: Task, y: Float32Array, probs: Float32Arr
       held.forEach((i, r) => oof.set(calibrated.subarray(r * k, (r + 1) * k), i * k));
     }
     logLoss[kind] = score("logloss", task, y, oof);
-    if (logLoss[kind]! < logLoss[best]!) best = kind;
+    if (logLoss[kind]! < logLoss[best]!) {
+      best = kind;
+      bestOutOfFold = oof;
+    }
   }
-  if (best === "none" || logLoss[best]! > logLoss.none! * (1 - MIN_RELATIVE_GAIN)) return { kind: "none", report: { logLoss } };
-  return { ...fit(best, probs, k, y), report: { logLoss } };
+  if (best === "none" || logLoss[best]! > logLoss.none! * (1 - MIN_RELATIVE_GAIN)) return none;
+  return { state: { ...fit(best, probs, k, y), report: { logLoss } }, outOfFold: bestOutOfFold };
 }
 
 function fit(kind: CalibrationKind, probs: Float32Array, k: number, y: Float32Array): CalibrationState {
