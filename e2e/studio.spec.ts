@@ -103,9 +103,11 @@ test.describe("studio main flow on credit-g", () => {
     await page.getByTestId("strategy-select").selectOption("random");
     await page.getByTestId("scheduler-select").selectOption("none");
     await expect(page.getByTestId("preset-hyperband")).toHaveAttribute("aria-pressed", "false");
-    // the model family and the performance estimation are chosen per run (this one keeps the MLP and full training)
-    await expect(page.getByTestId("family-select")).toHaveValue("mlp");
+    // the model families and the performance estimation are chosen per run: the default searches four families;
+    // this run keeps to the MLP (its learning curves are checked below) and full training
+    await expect(page.getByTestId("family-select")).toHaveValues(["mlp", "gbdt", "linear", "forest"]);
     await expect(page.getByTestId("family-select").locator("option")).toHaveText([/^MLP/, /^Neural architecture search/, /^Gradient-boosted trees/, /^Linear and logistic models/, /^Random forests and extra trees/]);
+    await page.getByTestId("family-select").selectOption("mlp");
     await expect(page.getByTestId("estimation-select")).toHaveValue("full");
     await page.getByTestId("start-run").click();
     await page.waitForURL(/\/runs\/[\w-]+$/);
@@ -145,9 +147,11 @@ test.describe("studio main flow on credit-g", () => {
     // the leaderboard grew in place: several different row counts were seen during the run
     expect([...seen.rowCountsWhileRunning].filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
 
+    // the search's candidates, then its two ensembles (greedy selection and stacking), each a row of its own
     const rows = page.getByTestId("leaderboard-row");
-    await expect(rows).toHaveCount(TRIALS);
-    await expect(page.getByTestId("run-trial-count")).toHaveText(String(TRIALS));
+    await expect(rows).toHaveCount(TRIALS + 2);
+    await expect(page.locator('[data-testid="leaderboard-row"][data-family="ensemble"]')).toHaveCount(2);
+    await expect(page.getByTestId("run-trial-count")).toHaveText(String(TRIALS + 2));
     const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
     expect(statuses.every((s) => s === "done" || s === "stopped")).toBe(true);
     await expect(page.getByTestId("run-backend")).not.toHaveText("not started yet");
@@ -173,7 +177,7 @@ test.describe("studio main flow on credit-g", () => {
     expect(bestTest).toBeLessThanOrEqual(1);
 
     // select another row: its learning curves (recharts svg with lines) appear
-    const other = page.locator('[data-testid="leaderboard-row"][data-best="false"]').first();
+    const other = page.locator('[data-testid="leaderboard-row"][data-best="false"][data-family="mlp"]').first();
     const number = (await other.locator("td").first().innerText()).trim();
     await other.click();
     await expect(other).toHaveAttribute("aria-selected", "true");
@@ -233,8 +237,9 @@ test.describe("studio main flow on credit-g", () => {
     await page.getByTestId("continue-run").click();
     await expect(page.getByTestId("run-status")).not.toHaveText("cancelled");
     await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 180_000 });
-    await expect(rows).toHaveCount(before + 2);
-    await expect(page.getByTestId("run-trial-count")).toHaveText(String(before + 2));
+    // 2 more candidates, and the ensembles of the continued search (a cancelled search builds none)
+    await expect(rows).toHaveCount(before + 4);
+    await expect(page.getByTestId("run-trial-count")).toHaveText(String(before + 4));
     const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
     expect(statuses.filter((s) => s === "done").length).toBeGreaterThanOrEqual(2);
     expect(statuses.filter((s) => s === "running" || s === "queued")).toEqual([]);
@@ -265,8 +270,8 @@ test.describe("studio main flow on credit-g", () => {
       "test_auc_std_error",
     ]);
     expect(header.filter((h) => h.startsWith("hp_")).length).toBeGreaterThan(3);
-    expect(rows).toHaveLength(TRIALS);
-    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: TRIALS }, (_, i) => String(i + 1)));
+    expect(rows).toHaveLength(TRIALS + 2);
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: TRIALS + 2 }, (_, i) => String(i + 1)));
     const bestRowId = await page.locator('[data-testid="leaderboard-row"][data-best="true"]').getAttribute("data-trial-id");
     expect(rows[0][2]).toBe(bestRowId);
     expect(formatScore(Number(rows[0][7]))).toBe(bestTestText);
@@ -275,9 +280,12 @@ test.describe("studio main flow on credit-g", () => {
     expect(zipDownload.suggestedFilename()).toMatch(new RegExp(`^run-${runId}-candidate-\\d+\\.zip$`));
     archiveZip = await readDownload(zipDownload);
     const files = unzipSync(new Uint8Array(archiveZip));
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", "preprocessing.json", "model/model.json", "model/weights.bin"]));
-    expect(files["model/weights.bin"].byteLength).toBeGreaterThan(0);
     const manifest = JSON.parse(new TextDecoder().decode(files["manifest.json"]));
+    // the best may be an ensemble: its archive holds each member's whole archive beside ensemble.json
+    const weights = Object.keys(files).filter((f) => /^(members\/\d+\/)?model\/weights\.bin$/.test(f));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", "preprocessing.json", ...(manifest.family === "ensemble" ? ["ensemble.json"] : ["model/model.json"])]));
+    expect(weights.length).toBeGreaterThan(0);
+    for (const w of weights) expect(files[w].byteLength).toBeGreaterThan(0);
     expect(manifest.label).toBe("class");
     expect(manifest.metric).toBe("auc");
     expect(manifest.problemType).toBe("binary");

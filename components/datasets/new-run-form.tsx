@@ -6,6 +6,7 @@ import type { ColumnType, Metric, ProblemType } from "@/server/contracts/dataset
 import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
 import {
   ESTIMATION_NAMES,
+  DEFAULT_FAMILIES,
   FAMILY_NAMES,
   SCHEDULER_NAMES,
   STRATEGY_NAMES,
@@ -104,7 +105,7 @@ export function NewRunForm({
   const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
   const [strategy, setStrategy] = useState<StrategyName>("random");
   const [scheduler, setScheduler] = useState<SchedulerName>("none");
-  const [families, setFamilies] = useState<FamilyName[]>(["mlp"]);
+  const [families, setFamilies] = useState<FamilyName[]>([...DEFAULT_FAMILIES]);
   const [estimation, setEstimation] = useState<EstimationName>("full");
 
   const option = detail.labels.find((l) => l.name === label);

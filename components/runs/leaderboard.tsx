@@ -42,6 +42,7 @@ export function Leaderboard(props: { run: RunDto; trials: TrialDto[]; selectedId
                 data-testid="leaderboard-row"
                 data-trial-id={t.id}
                 data-status={t.status}
+                data-family={t.family}
                 data-best={best ? "true" : "false"}
                 aria-selected={selected}
                 onClick={() => props.onSelect(t.id)}

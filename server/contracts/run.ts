@@ -35,6 +35,12 @@ export type SchedulerName = z.infer<typeof SchedulerName>;
 export const FAMILY_NAMES = ["mlp", "nas", "gbdt", "linear", "forest"] as const;
 export const FamilyName = z.enum(FAMILY_NAMES);
 export type FamilyName = z.infer<typeof FamilyName>;
+/**
+ * what a run searches when it names no family: boosted trees, linear models, forests and the MLP, as AutoGluon and
+ * H2O search several families by default (on tabular data no one family wins everywhere). Architecture search is
+ * left to those who ask for it: it needs more budget than a default run has.
+ */
+export const DEFAULT_FAMILIES: readonly FamilyName[] = ["mlp", "gbdt", "linear", "forest"];
 
 /**
  * how a candidate is scored (server/automl/estimation): full training with early stopping on validation; the same
@@ -76,7 +82,8 @@ export const CreateRunInput = z
     /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
     scheduler: SchedulerName.optional(),
     /**
-     * the model families searched (mlp unless chosen): with several, the family is the search space's first choice and
+     * the model families searched (DEFAULT_FAMILIES unless chosen, less those that cannot run the chosen scheduler or
+     * estimation): with several, the family is the search space's first choice and
      * each family's hyperparameters are conditional on it, so the strategy spreads the budget across them
      */
     families: z.array(FamilyName).min(1, "Choose at least one model family.").optional(),

@@ -45,7 +45,7 @@ afterEach(async () => {
 
 async function startRun(ctx: StudioContext, maxTrials: number, seed = 0) {
   const dataset = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  return createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials, seed });
+  return createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials, seed, families: ["mlp"] });
 }
 
 /** Drives the coordinator and in-process workers until the run ends (workers take turns, as processes would race). */
@@ -353,7 +353,13 @@ it("searches several model families: the family is the space's first choice, its
   expect(created.families).toEqual(["gbdt", "linear", "mlp", "forest"]);
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  const all = await ctx.store.listTrials(run.id);
+  const trials = all.filter((t) => t.family !== "ensemble");
+  // the ensembles combine candidates of different families, and predict like any candidate
+  const ensembles = all.filter((t) => t.family === "ensemble");
+  expect(ensembles.map((t) => t.status)).toEqual(["done", "done"]);
+  const stacked = ensembles[1].reason!.match(/#\d+ (\w+)/g)!.map((m) => m.split(" ")[1]);
+  expect(new Set(stacked).size).toBeGreaterThan(1);
   // each family's defaults first, in the run's order
   expect(trials[0]).toMatchObject({ family: "gbdt", params: expect.objectContaining({ family: "gbdt", "gbdt.growth": "leafwise", "gbdt.max_leaves": 31 }) });
   expect(trials[1]).toMatchObject({ family: "linear", params: expect.objectContaining({ family: "linear", "linear.penalty": "l2" }) });

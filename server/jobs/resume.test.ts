@@ -56,7 +56,7 @@ async function studioWithRun({ strategy, scheduler }: (typeof SEARCHES)[number])
   try {
     const dataset = await uploadDataset(ctx, { fileName: "synthetic.csv", body: bodyOf(CSV) });
     // a trial budget only: a time budget would make the number of trials depend on the machine
-    const run = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: MAX_TRIALS, seed: SEED, strategy, scheduler });
+    const run = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: MAX_TRIALS, seed: SEED, strategy, scheduler, families: ["mlp"] });
     return { dir: ctx.dir, runId: run.id };
   } finally {
     // nothing else holds the database open while the children run, so each start after a kill recovers the WAL itself
@@ -247,7 +247,7 @@ describe("a studio restarted after a kill in a narrow window", () => {
   async function studioWithNewRun() {
     const ctx = await tempContext({ STUDIO_WORKERS: "1" });
     const dataset = await uploadDataset(ctx, { fileName: "synthetic.csv", body: bodyOf(CSV) });
-    const run = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 2, seed: SEED });
+    const run = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 2, seed: SEED, families: ["mlp"] });
     return { ctx, runId: run.id };
   }
 

@@ -30,6 +30,17 @@ describe("create-run", () => {
     expect((await listRuns(ctx, { datasetId })).runs).toHaveLength(2);
   });
 
+  it("searches four families unless told, keeping those that can run the chosen scheduler or estimation", async () => {
+    expect((await createRun(ctx, { datasetId, label: "label", maxTrials: 3 })).families).toEqual(["mlp", "gbdt", "linear", "forest"]);
+    const scheduled = (await createRun(ctx, { datasetId, label: "label", maxTrials: 3, scheduler: "hyperband" })).families;
+    expect(scheduled).toContain("mlp");
+    expect(scheduled).not.toContain("linear");
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 3, estimation: "inherit" }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^None of the default model families \(mlp, gbdt, linear, forest\) can run this: Weight inheritance is not available .* Choose the model families yourself\.$/),
+    });
+  });
+
   it("explains what is wrong with a request", async () => {
     expect(await error(createRun(ctx, { datasetId, label: "label" }))).toMatchObject({ status: 400, message: expect.stringMatching(/time budget|trials/) });
     expect(await error(createRun(ctx, { datasetId, label: "nope", maxTrials: 1 }))).toMatchObject({ status: 400, message: expect.stringMatching(/no column named "nope"/) });
@@ -49,12 +60,12 @@ describe("create-run", () => {
     });
     expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["mlp"], estimation: "inherit" }))).toEqual({
       status: 400,
-      message: "Weight inheritance is not available for the mlp family; choose full training or learning-curve estimation.",
+      message: "Weight inheritance is not available for the mlp family; leave mlp out, or choose full training or learning-curve estimation.",
     });
-    // boosted trees can't pause between a scheduler's rungs
-    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["gbdt"], scheduler: "asha" }))).toEqual({
+    // linear models can't pause between a scheduler's rungs
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["linear"], scheduler: "asha" }))).toEqual({
       status: 400,
-      message: 'The gbdt family cannot pause training between rungs, which the asha scheduler needs; choose scheduler "none".',
+      message: 'The linear family cannot pause training between rungs, which the asha scheduler needs; leave linear out, or choose scheduler "none".',
     });
     expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["gbdt"], estimation: "curve" })).toMatchObject({ families: ["gbdt"], estimation: "curve" });
   });

@@ -1,5 +1,5 @@
 import type { ColumnType, ProblemType } from "../contracts/dataset";
-import { CreateRunInput, type EstimationName, type RunDto, type SchedulerName } from "../contracts/run";
+import { CreateRunInput, DEFAULT_FAMILIES, type EstimationName, type RunDto, type SchedulerName } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
 import type { InferredType } from "../data/infer-types";
@@ -42,9 +42,14 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
   if (!allowed.includes(metric)) {
     throw new DataError(`The metric ${metric} does not apply to ${problemType} problems; choose one of ${allowed.join(", ")}.`);
   }
-  const families = [...new Set(input.families ?? ["mlp"])].map(getFamily);
+  const estimation = input.estimation ?? "full";
+  const scheduler = input.scheduler ?? "none";
+  const families = input.families ? [...new Set(input.families)].map(getFamily) : defaultFamilies(estimation, scheduler);
   if (input.strategy === "grid") checkGridFits(families, problemType, input.maxTrials);
-  for (const family of families) checkEstimation(family, input.estimation ?? "full", input.scheduler ?? "none");
+  for (const family of families) {
+    const problem = estimationProblem(family, estimation, scheduler);
+    if (problem) throw new DataError(problem);
+  }
   const run = await ctx.store.createRun({
     id: shortId(),
     datasetId: dataset.id,
@@ -52,13 +57,13 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     problemType,
     metric,
     strategy: input.strategy ?? "random",
-    scheduler: input.scheduler ?? "none",
+    scheduler,
     seed: input.seed ?? 0,
     maxTrials: input.maxTrials ?? null,
     budgetSeconds: input.budgetMinutes !== undefined ? Math.max(1, Math.round(input.budgetMinutes * 60)) : null,
     spaceVersion: families.map((f) => f.spaceVersion).join("+"),
     families: families.map((f) => f.name),
-    estimation: input.estimation ?? "full",
+    estimation,
     columnTypes,
     validation: input.validation ?? "auto",
     groupColumn: input.groupColumn ?? null,
@@ -81,24 +86,36 @@ function checkGridFits(families: readonly ModelFamily[], problemType: ProblemTyp
   }
 }
 
+/** the default families that can run this estimation under this scheduler (all of them can, without either) */
+function defaultFamilies(estimation: EstimationName, scheduler: SchedulerName): ModelFamily[] {
+  const all = DEFAULT_FAMILIES.map(getFamily);
+  const able = all.filter((f) => estimationProblem(f, estimation, scheduler) === null);
+  if (able.length === 0) {
+    throw new DataError(`None of the default model families (${DEFAULT_FAMILIES.join(", ")}) can run this: ${estimationProblem(all[0], estimation, scheduler)} Choose the model families yourself.`);
+  }
+  return able;
+}
+
 /**
- * A scheduler needs a family that can pause training; learning curves, lower fidelity and weight inheritance need the
- * family's support too; and lower fidelity and weight inheritance decide each trial's budget themselves.
+ * Why a family cannot run this estimation under this scheduler, or null: a scheduler needs a family that can pause
+ * training; learning curves, lower fidelity and weight inheritance need the family's support too; and lower fidelity
+ * and weight inheritance decide each trial's budget themselves.
  */
-function checkEstimation(family: ModelFamily, estimation: EstimationName, scheduler: SchedulerName): void {
+function estimationProblem(family: ModelFamily, estimation: EstimationName, scheduler: SchedulerName): string | null {
   if (scheduler !== "none" && !family.pausable) {
-    throw new DataError(`The ${family.name} family cannot pause training between rungs, which the ${scheduler} scheduler needs; choose scheduler "none".`);
+    return `The ${family.name} family cannot pause training between rungs, which the ${scheduler} scheduler needs; leave ${family.name} out, or choose scheduler "none".`;
   }
   if (estimation === "curve" && !family.epochCap) {
-    throw new DataError(`Learning-curve estimation is not available for the ${family.name} family; choose full training.`);
+    return `Learning-curve estimation is not available for the ${family.name} family; leave ${family.name} out, or choose full training.`;
   }
   const what = estimation === "low" ? "Lower-fidelity estimation" : estimation === "inherit" ? "Weight inheritance" : null;
-  if (!what) return;
+  if (!what) return null;
   const supported = estimation === "low" ? family.lowerFidelity !== undefined : family.inheritsWeights === true;
-  if (!supported) throw new DataError(`${what} is not available for the ${family.name} family; choose full training or learning-curve estimation.`);
+  if (!supported) return `${what} is not available for the ${family.name} family; leave ${family.name} out, or choose full training or learning-curve estimation.`;
   if (scheduler !== "none") {
-    throw new DataError(`${what} decides how far each trial trains, as the ${scheduler} scheduler does: choose one of the two (scheduler "none", or full training with ${scheduler}).`);
+    return `${what} decides how far each trial trains, as the ${scheduler} scheduler does: choose one of the two (scheduler "none", or full training with ${scheduler}).`;
   }
+  return null;
 }
 
 /** The group and time columns must be columns other than the label; a time column must hold dates or numbers. */
