@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { hasScore, isRunActive, type RunDto } from "@/server/contracts/run";
+import { ENSEMBLE_FAMILY, hasScore, isRunActive, type RunDto } from "@/server/contracts/run";
 import { LearningCurve } from "../charts/learning-curve";
 import { useCancelRun } from "../queries/cancel-run";
 import { useDeleteRun } from "../queries/delete-run";
@@ -136,8 +136,13 @@ export function RunPage({ id }: { id: string }) {
           <h2>
             Candidate #{selectedTrial.number} <span className="muted small">{selectedTrial.family} · {selectedTrial.status}</span>
           </h2>
+          {selectedTrial.reason ? (
+            <p className="muted small" data-testid="trial-reason">
+              {selectedTrial.reason}
+            </p>
+          ) : null}
           <ErrorMessage error={curve.error} />
-          {curve.data?.trialId === selectedTrial.id ? (
+          {selectedTrial.family === ENSEMBLE_FAMILY ? null : curve.data?.trialId === selectedTrial.id ? (
             <LearningCurve points={curve.data.points} metricLabel={metric} forecast={curve.data.forecast} />
           ) : curve.isPending ? (
             <p className="muted">Loading the learning curve…</p>

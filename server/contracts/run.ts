@@ -40,6 +40,8 @@ export type FamilyName = z.infer<typeof FamilyName>;
  * H2O search several families by default (on tabular data no one family wins everywhere). Architecture search is
  * left to those who ask for it: it needs more budget than a default run has.
  */
+/** the family of an ensemble's leaderboard row: not searched, a combination of candidates the search finished */
+export const ENSEMBLE_FAMILY = "ensemble";
 export const DEFAULT_FAMILIES: readonly FamilyName[] = ["mlp", "gbdt", "linear", "forest"];
 
 /**

@@ -15,6 +15,7 @@ import { keys } from "../storage/keys";
 import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
 import { loadRunData, type RunData } from "./run-data";
 import { calibrateCandidate, thresholdOf } from "./calibrate-candidate";
+import { explainPredictions } from "./explain-candidate";
 
 /** the best candidates an ensemble chooses among: more add little but cost a prediction each (AutoGluon keeps ~25) */
 const MAX_MEMBERS = 20;
@@ -66,6 +67,9 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
     const valPred = calibration?.valPred ?? combined;
     const scores = candidateScores(run.metric, data.task, { y: val.y, pred: valPred }, test, deriveSeed(run.seed, "bootstrap", trial.number), thresholdOf(calibration));
     await completeManifest(dir, scores, { validationRows: val.y.length, testRows: test.y.length, backend: job.backend });
+    const importance = { baseline: null, rowsUsed: 0, repeats: 1, features: [], note: `Permutation importance is measured per model: see this ensemble's members (${members.map((m) => `#${m.number}`).join(", ")}).` };
+    const explanation = explainPredictions({ task: data.task, metric: run.metric, seed: deriveSeed(run.seed, "explain", trial.number), y: val.y, pred: valPred, importance });
+    await ctx.blobs.put(keys.trialExplanation(run.id, trial.id), JSON.stringify(explanation));
     const archiveKey = keys.trialArchive(run.id, trial.id);
     await ctx.store.updateTrial(trial.id, {
       status: "done",

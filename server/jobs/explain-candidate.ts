@@ -67,22 +67,32 @@ export function explainCandidate(input: ExplainCandidateInput): CandidateExplana
     };
   }
 
+  return explainPredictions({ task, metric, seed: input.seed, y, pred: x.rows === 0 ? new Float32Array(0) : model.predict(x), importance: { ...importance, note } });
+}
+
+/**
+ * The parts of an explanation that need only predictions and the truth: the confusion matrix and ROC/PR curves, or
+ * the residuals. An ensemble's explanation is these, from its out-of-fold validation predictions, beside an
+ * importance that `importance` says where to find.
+ */
+export function explainPredictions(input: { task: Task; metric: Metric; seed: number; y: Float32Array; pred: Float32Array; importance: CandidateExplanation["importance"] }): CandidateExplanation {
+  const { task, metric, y, pred } = input;
+  const rows = y.length;
   const explanation: CandidateExplanation = {
     version: 1,
     task: task.type,
     metric,
-    greaterIsBetter: higher,
-    validationRows: x.rows,
-    importance: { ...importance, note },
+    greaterIsBetter: greaterIsBetter(metric),
+    validationRows: rows,
+    importance: input.importance,
     confusion: null,
     roc: null,
     pr: null,
     positiveClass: null,
     residuals: null,
   };
-  if (x.rows === 0) return CandidateExplanation.parse(explanation);
+  if (rows === 0) return CandidateExplanation.parse(explanation);
 
-  const pred = model.predict(x);
   if (task.type === "regression") {
     const r = residualSummary(y, pred, { seed: deriveSeed(input.seed, "explain", "residuals") });
     const finitePoint = (p: { predicted: number; actual: number; residual: number }) => [p.predicted, p.actual, p.residual].every(Number.isFinite);
@@ -95,9 +105,9 @@ export function explainCandidate(input: ExplainCandidateInput): CandidateExplana
     return CandidateExplanation.parse(explanation);
   }
 
-  const k = pred.length / x.rows;
-  const predicted = new Int32Array(x.rows);
-  for (let i = 0; i < x.rows; i++) {
+  const k = pred.length / rows;
+  const predicted = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (pred[i * k + c] > pred[i * k + best]) best = c;
     predicted[i] = best;
@@ -105,7 +115,7 @@ export function explainCandidate(input: ExplainCandidateInput): CandidateExplana
   const labels = Array.from({ length: k }, (_, c) => task.classes[c] ?? `class ${c}`);
   explanation.confusion = { labels, counts: confusionMatrix(y, predicted, k) };
   if (task.type === "binary") {
-    const p1 = Float64Array.from({ length: x.rows }, (_, i) => pred[i * k + 1]);
+    const p1 = Float64Array.from({ length: rows }, (_, i) => pred[i * k + 1]);
     const roc = rocCurve(y, p1);
     const pr = prCurve(y, p1);
     explanation.roc = { points: roc.points.map(finiteThreshold), auc: finiteOrNull(roc.auc) };

@@ -100,6 +100,10 @@ describeEachProvider("the search pipeline", (provider) => {
       expect(e.valScore!).toBeGreaterThan(0.6);
       const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, e.id)));
       expect(manifest).toMatchObject({ family: "ensemble", validation: { score: e.valScore, rows: 800, complete: true }, test: { score: e.testScore, rows: 200 } });
+      // explained by its out-of-fold predictions of all 800 validation rows; its importance is its members'
+      const explanation = await getTrialExplanation(ctx, e.id);
+      expect(explanation.confusion!.counts.flat().reduce((a, b) => a + b, 0)).toBe(800);
+      expect(explanation.importance.note).toMatch(/^Permutation importance is measured per model: see this ensemble's members \(#\d/);
     }
     for (const t of trials) {
       // the scores come with their noise: a bootstrap standard error, about sqrt(p(1-p)/n)-sized for these row counts

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-/** The family name an ensemble's leaderboard row carries: not a searchable family, a combination of finished ones. */
-export const ENSEMBLE_FAMILY = "ensemble";
+export { ENSEMBLE_FAMILY } from "../../contracts/run";
 export const ENSEMBLE_SPACE_VERSION = "ensemble/1";
 export const ENSEMBLE_METHODS = ["greedy", "stacking"] as const;
 export const EnsembleMethod = z.enum(ENSEMBLE_METHODS);
