@@ -1,4 +1,5 @@
 import { sampleWeights } from "../data/class-weights";
+import { categoricalColumns } from "../data/categorical-columns";
 import type { EpochReport, FitContext, FitResult, FittedModel, ModelFamily } from "../models/family";
 import type { Params } from "../automl/space/suggest";
 import type { Metric } from "../contracts/dataset";
@@ -247,7 +248,15 @@ async function fitOne(
   const parent = (await hooks.parentModel?.(index)) ?? undefined;
   try {
     return await family.fit(
-      { task: data.task, xTrain: stages.x.train, yTrain: stages.y.train, xVal: stages.x.valid, yVal: stages.y.valid, sampleWeight: sampleWeights(stages.y.train, data.task, params.classWeight) },
+      {
+        task: data.task,
+        xTrain: stages.x.train,
+        yTrain: stages.y.train,
+        xVal: stages.x.valid,
+        yVal: stages.y.valid,
+        sampleWeight: sampleWeights(stages.y.train, data.task, params.classWeight),
+        categorical: categoricalColumns(stages.preprocessing, stages.selection),
+      },
       params.family,
       { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, inheritFrom: parent, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
     );

@@ -23,6 +23,12 @@ export interface FitInput {
   yVal: Float32Array;
   /** one weight >= 0 per training row (e.g. class weights); absent = all 1. Training loss only: validation is unweighted */
   sampleWeight?: Float32Array;
+  /**
+   * per matrix column: its number of categories n where the column holds ordinal category codes 0..n-1 (any other value,
+   * such as -1 for "no category" or NaN, is missing), null for the other columns; absent: none is categorical. Families
+   * that split natively on categories use it (gbdt); the others ignore it. See data/categorical-columns.ts.
+   */
+  categorical?: (number | null)[];
 }
 
 export interface EpochReport {

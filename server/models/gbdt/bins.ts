@@ -1,11 +1,16 @@
 import type { Matrix } from "../family";
 import { rowSubset } from "../shared/row-subset";
+import { categoryCode } from "./tree";
 
 /**
  * Feature binning: each feature's values are replaced by the index of a quantile bin, so that split finding scans at
  * most max_bins candidate thresholds per feature instead of every distinct value (the "hist" method of XGBoost and
  * LightGBM). Missing values (NaN) get a bin of their own, after the value bins, so the split search can send them
  * either way.
+ *
+ * A categorical feature (FitInput.categorical: n categories, coded 0..n-1) is binned by code instead: bin c holds code
+ * c, and any other value (NaN, -1 for "no category", a code out of range) is missing. Its edges are c + 0.5, so the
+ * codes still sort as its bins do. Split finding then partitions its bins into sets (categorical.ts).
  */
 
 /** Rows whose values place the bin edges: quantiles of more rows would move the edges little, and cost a sort of them all. */
@@ -25,6 +30,8 @@ export interface BinnedMatrix {
   totalBins: number;
   /** the features whose rows fall in more than one bin; the others (constant features) can never split */
   splittable: Int32Array;
+  /** per feature, its category count where it is binned by category code (bin c holds code c), else 0 */
+  categories: Int32Array;
 }
 
 /**
@@ -32,15 +39,32 @@ export interface BinnedMatrix {
  * upper[b - 1] < v <= upper[b]. A split after bin b sends v <= upper[b] left, on the raw values as on the codes.
  */
 export class BinEdges {
-  constructor(readonly upper: Float64Array[]) {}
+  constructor(
+    readonly upper: Float64Array[],
+    /** per feature, its category count where it is categorical (binned by code), else 0 */
+    readonly categories: Int32Array = new Int32Array(upper.length),
+  ) {}
 
-  /** Edges at quantiles of (a seeded sample of at most BIN_SAMPLE_ROWS of) x's rows, at most maxBins value bins per feature. */
-  static fit(x: Matrix, maxBins: number, seed: number): BinEdges {
+  /**
+   * Edges at quantiles of (a seeded sample of at most BIN_SAMPLE_ROWS of) x's rows, at most maxBins value bins per
+   * feature; a feature with n categories in `categorical` gets one bin per code where n <= maxBins (more categories
+   * than that: binned by value, as a number).
+   */
+  static fit(x: Matrix, maxBins: number, seed: number, categorical?: readonly (number | null)[]): BinEdges {
+    if (categorical && categorical.length !== x.cols) throw new Error(`gbdt: categorical info for ${categorical.length} features, got ${x.cols} columns`);
+    const categories = new Int32Array(x.cols);
+    categorical?.forEach((n, f) => {
+      if (n !== null && Number.isInteger(n) && n >= 1 && n <= maxBins) categories[f] = n;
+    });
     const rows = rowSubset(x.rows, BIN_SAMPLE_ROWS, seed);
     // the values are float32: sorted as such, they sort faster and exactly the same
     const values = new Float32Array(rows.length);
     const upper: Float64Array[] = [];
     for (let f = 0; f < x.cols; f++) {
+      if (categories[f] > 0) {
+        upper.push(Float64Array.from({ length: categories[f] - 1 }, (_, c) => c + 0.5));
+        continue;
+      }
       let n = 0;
       for (let i = 0; i < rows.length; i++) {
         const v = x.data[rows[i] * x.cols + f];
@@ -48,7 +72,7 @@ export class BinEdges {
       }
       upper.push(quantileEdges(values.subarray(0, n).sort(), maxBins));
     }
-    return new BinEdges(upper);
+    return new BinEdges(upper, categories);
   }
 
   /** The raw-value threshold of a split after value bin `bin` of `feature`: that bin's upper edge. */
@@ -74,11 +98,12 @@ export class BinEdges {
       const c = wide ? new Uint16Array(x.rows) : new Uint8Array(x.rows);
       const e = this.upper[f];
       const m = missingBin[f];
+      const n = this.categories[f];
       let first = -1;
       let varies = false;
       for (let r = 0; r < x.rows; r++) {
         const v = x.data[r * x.cols + f];
-        const b = v === v ? binOf(e, v) : m;
+        const b = n > 0 ? (categoryCode(v, n) >= 0 ? v : m) : v === v ? binOf(e, v) : m;
         c[r] = b;
         if (first < 0) first = b;
         else if (b !== first) varies = true;
@@ -86,7 +111,7 @@ export class BinEdges {
       codes.push(c);
       if (varies) splittable.push(f);
     }
-    return { rows: x.rows, codes, missingBin, binStart, totalBins, splittable: Int32Array.from(splittable) };
+    return { rows: x.rows, codes, missingBin, binStart, totalBins, splittable: Int32Array.from(splittable), categories: this.categories };
   }
 }
 

@@ -13,9 +13,12 @@ import { FeatureSampler, RowSampler } from "./sampling";
 import { EXP_REFRESH_ROUNDS, startingScores, TrainingScores } from "./scores";
 import { parseParams } from "./space";
 import type { Tree } from "./tree";
+import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 
 /** Give the event loop a turn this often, between rounds (heartbeats, IPC) */
 const YIELD_MS = 200;
+/** Reasons that end training for good; "stopped", "deadline" and "paused" are the caller's limits, and a resume goes on */
+const FINAL_REASONS = new Set(["early stopping", "max epochs", "diverged"]);
 
 /**
  * Gradient boosting of histogram trees (XGBoost's "hist" method): every round, gradients and hessians of the loss at
@@ -31,8 +34,13 @@ const YIELD_MS = 200;
  * model keeps the trees up to the best round. ctx.deadline and onEpoch "stop" end training after the round, keeping
  * the best so far. ctx.epochs trains exactly that many rounds with no early stopping and keeps them all (validation may
  * be empty). input.sampleWeight multiplies gradients and hessians, and weighs the training loss.
- * The same seed and data give the same model bit for bit. pauseAt/resume (a scheduler's rungs) are not supported: no
- * checkpoint is returned.
+ * The same seed and data give the same model bit for bit. input.categorical's columns split on sets of categories
+ * (bins.ts, categorical.ts).
+ *
+ * ctx.pauseAt ends training after that many rounds in all with reason "paused" and FitResult.checkpoint set (also when
+ * training ends otherwise first; checkpoint.ts); ctx.resume continues from such a checkpoint exactly as if it had never
+ * paused: the raw scores and gradients are replayed from its trees round by round as training computed them, and the
+ * sampling rng, the column sampler and early stopping continue from their saved states.
  */
 export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContext): Promise<FitResult> {
   const params = parseParams(rawParams);
@@ -50,8 +58,12 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
     throw new Error(`gbdt: epochs must be a positive integer, got ${fixedRounds}`);
   }
   const maxRounds = fixedRounds ?? params.max_rounds;
+  if (ctx.pauseAt !== undefined && !(Number.isInteger(ctx.pauseAt) && ctx.pauseAt >= 1)) {
+    throw new Error(`gbdt: pauseAt must be a positive integer, got ${ctx.pauseAt}`);
+  }
+  const pauseAt = ctx.pauseAt ?? Infinity;
 
-  const edges = BinEdges.fit(xTrain, params.max_bins, deriveSeed(ctx.seed, "gbdt", "bins"));
+  const edges = BinEdges.fit(xTrain, params.max_bins, deriveSeed(ctx.seed, "gbdt", "bins"), input.categorical);
   const binned = edges.bin(xTrain);
   const objective = objectiveFor(task, task.type === "regression" ? fitScaler(yTrain).std : 1);
   const k = objective.outputs;
@@ -81,9 +93,31 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
 
   const trees: Tree[] = [];
   let round = 0;
-  let reason: string | null = null;
+  let finished: string | null = null;
+  const fingerprint = JSON.stringify(params);
+  const shape = { rows: n, features: xTrain.cols, outputs: k };
+  if (ctx.resume) {
+    const saved = decodeCheckpoint(ctx.resume, { seed: ctx.seed, params: fingerprint, ...shape });
+    rng.restore(saved.rng);
+    featureSampler.restore(saved.columnOrder);
+    stopping.restore(saved.stopping);
+    finished = saved.finished;
+    trees.push(...saved.trees);
+    // the scores and gradients as training left them: every round's trees added, then its gradients, as below
+    for (round = 1; round <= saved.round; round++) {
+      for (let c = 0; c < k; c++) {
+        const tree = trees[(round - 1) * k + c];
+        scores.walkTree(tree, c, k, xTrain, null, n);
+        if (xVal.rows > 0) tree.addTo(xVal, valRaw, k, c);
+      }
+      objective.gradients(scores, yTrain, sampleWeight, grad, hess, round % EXP_REFRESH_ROUNDS === 0);
+    }
+    round = saved.round;
+  }
+
+  let reason: string | null = finished; // a checkpoint of a finished fit trains no further
   let lastYield = Date.now();
-  while (round < maxRounds) {
+  while (!reason && round < maxRounds && round < pauseAt) {
     round++;
     const started = performance.now();
     rowSampler.draw(rng);
@@ -111,11 +145,16 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
       lastYield = Date.now();
     }
   }
-  reason ??= "max epochs";
+  reason ??= round >= maxRounds ? "max epochs" : "paused";
+  if (FINAL_REASONS.has(reason)) finished = reason;
+  const checkpoint =
+    ctx.pauseAt === undefined
+      ? undefined
+      : encodeCheckpoint({ seed: ctx.seed, params: fingerprint, round, finished, trees, rng: rng.state(), columnOrder: featureSampler.order, stopping: stopping.state() }, shape);
   // early stopping keeps the best round's trees; a fixed-length fit (or one where no round had a value) keeps all
   const kept = fixedRounds === undefined && stopping.bestRound > 0 ? stopping.bestRound : round;
-  trees.length = kept * k;
-  return { model: new FittedGbdt(task, xTrain.cols, base, trees, rawParams), epochs: round, bestEpoch: kept, reason };
+  const model = new FittedGbdt(task, xTrain.cols, base, trees.slice(0, kept * k), rawParams);
+  return { model, epochs: round, bestEpoch: kept, reason, ...(checkpoint && { checkpoint }) };
 }
 
 /** Class codes must be whole numbers within the classes (0/1 for binary); regression targets finite. */

@@ -1,7 +1,7 @@
 import { partitionRows } from "./partition";
 import type { BinEdges, BinnedMatrix } from "./bins";
 import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
-import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
+import { canSplit, findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { Tree } from "./tree";
 
 export interface GrowthRules extends SplitRules {
@@ -95,12 +95,21 @@ export class TreeGrower {
     let open = 0;
     if (rules.maxDepth > 0 && maxLeaves > 1 && features.length > 0) {
       const hist = this.take();
-      buildHistogram(hist, this.spare, this.data, features, this.idx, 0, count, grad, hess);
-      // the root's sums from the histogram: ~256 bins rather than every row
-      const sums = histogramTotals(hist, this.data, features[0]);
-      this.initNode(0, 0, count, 0, sums.grad, sums.hess);
-      this.hists[0] = hist;
-      if (this.evaluate(0, features)) this.open[open++] = 0;
+      if (this.rootTooLight(count, hess)) {
+        // a root that cannot split (findBestSplit would refuse it unread): only the first feature's bins, for the
+        // same sums as the whole histogram's (binsOf: features), at a fraction of its cost
+        buildHistogram(hist, this.spare, this.data, features.subarray(0, 1), this.idx, 0, count, grad, hess, features);
+        const sums = histogramTotals(hist, this.data, features[0]);
+        this.initNode(0, 0, count, 0, sums.grad, sums.hess);
+        this.pool.push(hist);
+      } else {
+        buildHistogram(hist, this.spare, this.data, features, this.idx, 0, count, grad, hess);
+        // the root's sums from the histogram: ~256 bins rather than every row
+        const sums = histogramTotals(hist, this.data, features[0]);
+        this.initNode(0, 0, count, 0, sums.grad, sums.hess);
+        this.hists[0] = hist;
+        if (this.evaluate(0, features)) this.open[open++] = 0;
+      }
     } else {
       // a tree that cannot split: one leaf, the Newton step of all the rows
       let g = 0;
@@ -118,7 +127,8 @@ export class TreeGrower {
       this.open[pick] = this.open[--open];
       const [l, r] = this.split(node);
       leaves++;
-      if (this.depth[node] + 1 < rules.maxDepth && leaves < maxLeaves) {
+      // children that cannot split (findBestSplit refuses them unread) need no histograms
+      if (this.depth[node] + 1 < rules.maxDepth && leaves < maxLeaves && (canSplit(this.hessSum[l], rules) || canSplit(this.hessSum[r], rules))) {
         this.childHistograms(node, l, r, grad, hess, features);
         if (this.evaluate(l, features)) this.open[open++] = l;
         if (this.evaluate(r, features)) this.open[open++] = r;
@@ -152,9 +162,23 @@ export class TreeGrower {
     }
   }
 
+  /**
+   * Whether the root's rows, idx[0, count), clearly hold too little hessian to split, from a plain sum of their
+   * hessians: it differs from the histogram's sum by rounding only (hessians are >= 0, so by at most about
+   * count * epsilon relatively), and a margin of 4x that leaves every close call to findBestSplit on the histogram.
+   * Multiclass boosting has many such roots: once a class is fitted, its hessians p(1 - p) sum to under
+   * 2 * min_child_weight, and its trees are single leaves.
+   */
+  private rootTooLight(count: number, hess: Float64Array): boolean {
+    const { idx } = this;
+    let h = 0;
+    for (let i = 0; i < count; i++) h += hess[idx[i]];
+    return !canSplit(h * (1 + 4 * count * Number.EPSILON), this.rules);
+  }
+
   /** Finds the node's best split; releases its histogram and returns false when it has none. */
   private evaluate(node: number, features: Int32Array): boolean {
-    const ok = findBestSplit(this.hists[node]!, this.data, features, this.gradSum[node], this.hessSum[node], this.rules, this.splits[node]);
+    const ok = findBestSplit(this.hists[node]!, this.data, features, this.gradSum[node], this.hessSum[node], this.rules, this.splits[node], this.end[node] - this.begin[node]);
     if (!ok) this.release(node);
     return ok;
   }
@@ -221,14 +245,29 @@ export class TreeGrower {
     this.hists[node] = null;
   }
 
-  /** The grown nodes as a Tree: split thresholds as raw values (bin upper edges), leaf values shrunk. */
+  /**
+   * The grown nodes as a Tree: split thresholds as raw values (bin upper edges), leaf values shrunk; a categorical
+   * split (its node's Split, still in this.splits) as the feature's category count and the set of codes going left.
+   */
   private toTree(): Tree {
     const n = this.count;
     const threshold = new Float64Array(n);
     const value = new Float64Array(n);
+    let catStart: Int32Array | undefined;
+    const catBits: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (this.feature[i] >= 0) threshold[i] = this.edges.threshold(this.feature[i], this.bin[i]);
+      const f = this.feature[i];
+      if (f >= 0 && this.splits[i].categorical) {
+        catStart ??= new Int32Array(n + 1);
+        const categories = this.edges.categories[f];
+        threshold[i] = categories;
+        const at = catBits.length;
+        for (let w = 0; w < Math.ceil(categories / 32); w++) catBits.push(0);
+        const left = this.splits[i].leftBins;
+        for (let c = 0; c < categories; c++) if (left[c]) catBits[at + (c >>> 5)] |= 1 << (c & 31);
+      } else if (f >= 0) threshold[i] = this.edges.threshold(f, this.bin[i]);
       else value[i] = this.rules.learningRate * leafValue(this.gradSum[i], this.hessSum[i], this.rules.lambda);
+      if (catStart) catStart[i + 1] = catBits.length;
     }
     return new Tree(
       {
@@ -238,6 +277,7 @@ export class TreeGrower {
         left: this.left.slice(0, n),
         right: this.right.slice(0, n),
         value,
+        ...(catStart && { catStart, catBits: Uint32Array.from(catBits) }),
       },
       this.data.codes.length,
     );

@@ -14,6 +14,9 @@ export function newHistogram(data: BinnedMatrix): Float64Array {
 
 /**
  * Fills `hist` for `features` with the sums over the rows idx[begin, end); `spare` is scratch of the same size.
+ * `binsOf` (by default `features`) are the features whose bin count decides whether alternate rows go to `spare`
+ * (below): a histogram built in parts passes all of its features, so each part holds exactly the sums (to the bit)
+ * that one build of them all would.
  *
  * This is the hottest loop of training, and its cost is latency: rows in the same bin make a chain of additions to
  * one slot, each waiting for the last (store-to-load forwarding). Two things break the chains (on shuttle's root
@@ -33,10 +36,11 @@ export function buildHistogram(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
+  binsOf: Int32Array = features,
 ): void {
   const { codes, binStart, missingBin } = data;
   let bins = 0;
-  for (let fi = 0; fi < features.length; fi++) bins += missingBin[features[fi]] + 1;
+  for (let fi = 0; fi < binsOf.length; fi++) bins += missingBin[binsOf[fi]] + 1;
   const second = end - begin > bins ? spare : hist;
   for (let fi = 0; fi < features.length; fi++) {
     const f = features[fi];

@@ -8,7 +8,8 @@ import { defaultParams, defineSpace, parseParams, SPACE_VERSION } from "./space"
  * Gradient-boosted decision trees on histograms (XGBoost's "hist" / LightGBM's method), written on typed arrays:
  * binning (bins.ts), histograms and split finding (histogram.ts, split.ts), tree growth (grow.ts, tree.ts), boosting
  * (fit.ts, objective.ts, sampling.ts), reports and early stopping (evaluation.ts, shared/early-stopping.ts), persistence
- * (persist.ts). Single-threaded.
+ * (persist.ts), a scheduler's pause and resume (checkpoint.ts). Categorical columns (FitInput.categorical) split on
+ * sets of categories (categorical.ts). Single-threaded.
  */
 export const gbdtFamily: ModelFamily = {
   name: "gbdt",
@@ -16,6 +17,7 @@ export const gbdtFamily: ModelFamily = {
   defineSpace,
   defaultParams,
   fit: fitGbdt,
+  pausable: true,
   epochCap: (params) => parseParams(params).max_rounds,
   async load(dir, task) {
     const p = await loadGbdt(dir, task);

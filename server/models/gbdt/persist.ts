@@ -8,9 +8,13 @@ import { Tree } from "./tree";
  * Persistence: one model.json with the task, the feature count, the base score, the hyperparameters and every tree's
  * node arrays. Numbers are written as JSON numbers, which round-trip doubles exactly; a threshold of Infinity (a split
  * of missing values from all others) is written as null, as JSON.stringify does, and read back as Infinity.
+ *
+ * Version 2 adds categorical splits: a tree that has any also holds catStart and catBits (tree.ts). Version 1 files
+ * (no categorical splits) load as they are.
  */
 
-const FORMAT = "automl-studio/gbdt@1";
+const FORMAT = "automl-studio/gbdt@2";
+const FORMATS = [FORMAT, "automl-studio/gbdt@1"] as const;
 
 /** a tree's node arrays but its leaf values (which the forest stores its own way) */
 export const TreeNodesFile = z.object({
@@ -19,6 +23,9 @@ export const TreeNodesFile = z.object({
   missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
   left: z.array(z.number().int().min(0)),
   right: z.array(z.number().int().min(0)),
+  /** categorical splits only (tree.ts: TreeArrays.catStart, catBits) */
+  catStart: z.array(z.number().int().min(0)).optional(),
+  catBits: z.array(z.number().int().min(0).max(0xffffffff)).optional(),
 });
 type TreeNodesFile = z.infer<typeof TreeNodesFile>;
 
@@ -31,6 +38,7 @@ export function treeNodesToFile(t: Tree): TreeNodesFile {
     missingLeft: Array.from(t.missingLeft, (v) => (v ? 1 : 0)),
     left: Array.from(t.left),
     right: Array.from(t.right),
+    ...(t.catStart && t.catBits && { catStart: Array.from(t.catStart), catBits: Array.from(t.catBits) }),
   };
 }
 
@@ -44,13 +52,15 @@ export function treeFromFile(t: TreeNodesFile, value: Float64Array, features: nu
       left: Int32Array.from(t.left),
       right: Int32Array.from(t.right),
       value,
+      ...(t.catStart && { catStart: Int32Array.from(t.catStart) }),
+      ...(t.catBits && { catBits: Uint32Array.from(t.catBits) }),
     },
     features,
   );
 }
 
 const ModelFile = z.object({
-  format: z.literal(FORMAT),
+  format: z.enum(FORMATS),
   task: TaskFile,
   features: z.number().int().min(0),
   baseScore: z.array(z.number()),

@@ -69,4 +69,17 @@ export class FeatureSampler {
     }
     return pool.slice(0, this.take).sort();
   }
+
+  /** the candidates' order, which every draw permutes further: with the rng's state, what the next draws depend on */
+  get order(): Int32Array {
+    return this.pool;
+  }
+
+  /** continues from an earlier sampler's `order` (over the same candidates) */
+  restore(order: ArrayLike<number>): void {
+    if (order.length !== this.pool.length) throw new Error(`gbdt: a column order of ${order.length} features for ${this.pool.length}`);
+    const sorted = Array.from(order).sort((a, b) => a - b);
+    if (sorted.some((f, i) => f !== this.candidates[i])) throw new Error("gbdt: the column order is not of this sampler's features");
+    this.pool.set(order);
+  }
 }

@@ -41,11 +41,19 @@ export class TrainingScores implements ScoreArrays {
    */
   addTree(tree: Tree, col: number, stride: number, grower: TreeGrower, x: Matrix, outOfBag: Uint32Array, outCount: number): void {
     grower.addLeafValues(tree, this.raw, this.exp, stride, col);
-    if (outCount === 0) return;
+    this.walkTree(tree, col, stride, x, outOfBag, outCount);
+  }
+
+  /**
+   * Adds `tree` to the rows rows[0, count) (all of x's where rows is null) by walking it on their raw values in x:
+   * for each row exactly what addTree adds, so replaying a checkpoint's trees this way rebuilds the scores bit for bit.
+   */
+  walkTree(tree: Tree, col: number, stride: number, x: Matrix, rows: Uint32Array | null, count: number): void {
+    if (count === 0) return;
     const { raw, exp } = this;
     const factors = exp ? tree.value.map(Math.exp) : null;
-    for (let i = 0; i < outCount; i++) {
-      const r = outOfBag[i];
+    for (let i = 0; i < count; i++) {
+      const r = rows ? rows[i] : i;
       const leaf = tree.leafOf(x.data, r * x.cols);
       const j = r * stride + col;
       raw[j] += tree.value[leaf];

@@ -2,6 +2,17 @@ import type { Metric } from "../../contracts/dataset";
 import { greaterIsBetter } from "../../automl/estimation/metrics";
 import type { ValidationScores } from "./epoch-scoring";
 
+/** what early stopping watches, decided at the first round; null before it */
+export type Watched = "metric" | "validation loss" | "training loss" | null;
+
+/** Early stopping's whole state, for a training checkpoint: the rounds since improvement are the round less bestRound. */
+export interface EarlyStoppingState {
+  bestRound: number;
+  /** the best value so far; NaN while none */
+  bestValue: number;
+  watch: Watched;
+}
+
 /**
  * Early stopping on the rounds, with the networks' rules (layers/training-loop.ts): it watches the run's metric on
  * the validation rows where that is defined and given (decided at round 1), else the validation loss, else (no
@@ -11,7 +22,7 @@ export class EarlyStopping {
   /** the best round so far; 0 while none has a value (every one NaN) */
   bestRound = 0;
   private bestValue = NaN;
-  private watch: "metric" | "validation loss" | "training loss" | null = null;
+  private watch: Watched = null;
 
   constructor(
     private readonly patience: number,
@@ -28,6 +39,17 @@ export class EarlyStopping {
       this.bestValue = value;
       this.bestRound = round;
     }
+  }
+
+  state(): EarlyStoppingState {
+    return { bestRound: this.bestRound, bestValue: this.bestValue, watch: this.watch };
+  }
+
+  /** continues from a state() */
+  restore(s: EarlyStoppingState): void {
+    this.bestRound = s.bestRound;
+    this.bestValue = s.bestValue;
+    this.watch = s.watch;
   }
 
   /** whether patience has run out after `round` */
