@@ -102,6 +102,7 @@ export function NewRunForm({
   const [budgetMinutes, setBudgetMinutes] = useState("");
   const [maxTrials, setMaxTrials] = useState("10");
   const [seed, setSeed] = useState("0");
+  const [testPercent, setTestPercent] = useState("20");
   const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
   const [strategy, setStrategy] = useState<StrategyName>("random");
   const [scheduler, setScheduler] = useState<SchedulerName>("none");
@@ -126,6 +127,7 @@ export function NewRunForm({
         budgetMinutes: num(budgetMinutes),
         maxTrials: num(maxTrials),
         seed: num(seed),
+        testFraction: testPercent.trim() === "" ? undefined : Number(testPercent) / 100,
         columnTypes: Object.keys(columnTypes).length > 0 ? columnTypes : undefined,
         strategy,
         scheduler,
@@ -205,6 +207,10 @@ export function NewRunForm({
         <label className="field">
           <span>Seed</span>
           <input type="number" min="0" step="1" value={seed} data-testid="seed" onChange={(e) => setSeed(e.target.value)} />
+        </label>
+        <label className="field" title="Rows held out as a test split the search never sees; 0 if you keep a test set of your own">
+          <span>Test split (% of rows)</span>
+          <input type="number" min="0" max="50" step="1" value={testPercent} data-testid="test-percent" onChange={(e) => setTestPercent(e.target.value)} />
         </label>
         <label className="field">
           <span>Models (several: the family is searched too)</span>

@@ -6,7 +6,8 @@ import { exportCommand } from "./export";
 
 const USAGE = `usage:
   npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
-      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME] --out DIR
+      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME]
+      [--test-fraction 0.2 (0: hold out no test split, e.g. when you keep your own test set)] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
   npm run automl -- export --run DIR --candidate ID --out DIR2`;
 
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     estimation: { type: "string" },
     "group-column": { type: "string" },
     "time-column": { type: "string" },
+    "test-fraction": { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
     run: { type: "string" },

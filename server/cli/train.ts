@@ -40,6 +40,7 @@ export async function trainCommand(values: Options): Promise<void> {
       estimation: values.estimation,
       groupColumn: values["group-column"],
       timeColumn: values["time-column"],
+      testFraction: optionalNumber(values, "test-fraction"),
     });
     console.log(`run ${created.id}: ${created.problemType}, metric ${created.metric}, ${ctx.config.workers} workers`);
     supervisor.start();
@@ -100,6 +101,6 @@ async function writeResults(ctx: StudioContext, run: RunRow, out: string) {
   if (!run.bestTrialId) throw new Error("no candidate finished: nothing to write to best/");
   await copyArchive(ctx.blobs, run.id, run.bestTrialId, path.join(out, "best"));
   const best = trials.find((t) => t.id === run.bestTrialId)!;
-  console.log(`best: trial #${best.number}, validation ${run.metric} ${best.valScore}, test ${run.metric} ${best.testScore}`);
+  console.log(`best: trial #${best.number}, validation ${run.metric} ${best.valScore}, test ${run.metric} ${best.testScore ?? "none (no test split)"}`);
   console.log(`wrote ${path.join(out, "leaderboard.json")} and ${path.join(out, "best")}/`);
 }

@@ -91,6 +91,11 @@ export const CreateRunInput = z
     families: z.array(FamilyName).min(1, "Choose at least one model family.").optional(),
     /** how each candidate is scored (full unless chosen) */
     estimation: EstimationName.optional(),
+    /**
+     * the share of labelled rows held out as a test split the search never sees (0.2 unless chosen); 0 holds none out,
+     * for a user who keeps a test set of their own: every row then serves the search and the final refit
+     */
+    testFraction: z.number().min(0, "The test share must be between 0 and 0.5.").max(0.5, "The test share must be between 0 and 0.5.").optional(),
     /** rows with the same value (a customer, a patient) stay together in one split and one fold */
     groupColumn: optionalColumn,
     /** the split follows this column's order: train on the past, test on the latest rows */
@@ -168,6 +173,7 @@ export const RunDto = z.object({
   scheduler: z.string(),
   families: z.array(z.string()),
   estimation: z.string(),
+  testFraction: z.number(),
   seed: z.number().int(),
   maxTrials: z.number().nullable(),
   budgetSeconds: z.number().nullable(),

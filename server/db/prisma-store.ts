@@ -82,6 +82,7 @@ export function toRunRow(r: Run): RunRow {
     validationPlan: (r.validationPlan ?? null) as RunRow["validationPlan"],
     families: r.family.split(","),
     estimation: r.estimation,
+    testFraction: r.testFraction,
   };
 }
 

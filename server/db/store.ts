@@ -55,6 +55,8 @@ export interface RunRow {
   families: string[];
   /** how a candidate is scored: "full", or "curve" (stopped when its extrapolated learning curve cannot win) */
   estimation: string;
+  /** the share of labelled rows held out as the test split (0: none; candidates then have no test score) */
+  testFraction: number;
 }
 
 export type ValidationMode = "auto" | "holdout" | "cv";
@@ -113,7 +115,7 @@ export interface CurvePointRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
 export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber">>;
 

@@ -33,8 +33,8 @@ export const Manifest = z.object({
     /** false when the budget or a cancel ended the folds early: the score covers only the folds trained */
     complete: z.boolean().optional(),
   }),
-  /** the kept model's score on the test split, which no stage of the search saw */
-  test: z.object({ score: z.number(), metrics: z.record(z.string(), z.number()), rows: z.number().int(), stdError: z.number().optional() }),
+  /** the kept model's score on the test split, which no stage of the search saw; null when the run held out none */
+  test: z.object({ score: z.number(), metrics: z.record(z.string(), z.number()), rows: z.number().int(), stdError: z.number().optional() }).nullable(),
   /** what the kept model was trained on, in words: refit on all non-test rows, or (cut short) one fold's training rows */
   fittedOn: z.string(),
   /** the refit on all non-test rows, with the epoch count validation chose; null when the model was not refit */

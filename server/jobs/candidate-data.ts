@@ -94,8 +94,18 @@ export function prepareFold(data: RunData, fold: FoldRows, stages: DataStages, r
 
 /** The candidate's test matrix, through the data stages fitted on the refit rows. */
 export function testMatrix(data: RunData, fold: FoldData): { x: Matrix; y: Float32Array } {
-  const x = transform(fold.preprocessing, data.table, data.split.test);
-  return { x: fold.selection.method === "none" ? x : applySelection(fold.selection, x), y: pick(data.y, data.split.test) };
+  return rowsMatrix(data, fold, data.split.test);
+}
+
+/** Any rows of the table through a fold's fitted data stages. */
+export function rowsMatrix(data: RunData, fold: FoldData, rows: number[]): { x: Matrix; y: Float32Array } {
+  const x = transform(fold.preprocessing, data.table, rows);
+  return { x: fold.selection.method === "none" ? x : applySelection(fold.selection, x), y: pick(data.y, rows) };
+}
+
+/** The rows a candidate's prediction latency is timed on: test rows, or without a test split, training rows. */
+export function timingRows(data: RunData): number[] {
+  return (data.split.test.length > 0 ? data.split.test : data.split.train).slice(0, 1000);
 }
 
 function remember(cache: Map<string, FoldData>, key: string, value: FoldData): void {

@@ -13,14 +13,16 @@ export interface Scored {
  * `options.threshold`: a binary candidate's tuned decision threshold (the standard errors resample argmax decisions).
  */
 export function candidateScores(metric: Metric, task: Task, val: Scored, test: Scored, seed: number, options: ScoreOptions = {}) {
+  // a run without a test split (testFraction 0) has no test score
+  const tested = test.y.length > 0;
   return {
     valScore: score(metric, task, val.y, val.pred, options),
-    testScore: score(metric, task, test.y, test.pred, options),
+    testScore: tested ? score(metric, task, test.y, test.pred, options) : null,
     valMetrics: allMetrics(task, val.y, val.pred, options),
-    testMetrics: allMetrics(task, test.y, test.pred, options),
+    testMetrics: tested ? allMetrics(task, test.y, test.pred, options) : null,
     // null when too few resamples have a score (e.g. AUC on a handful of rows of one class)
     valScoreSe: finiteOrNull(scoreStdError(metric, task, val.y, val.pred, seed)),
-    testScoreSe: finiteOrNull(scoreStdError(metric, task, test.y, test.pred, seed)),
+    testScoreSe: tested ? finiteOrNull(scoreStdError(metric, task, test.y, test.pred, seed)) : null,
   };
 }
 export type CandidateScores = ReturnType<typeof candidateScores>;
@@ -36,4 +38,9 @@ export function measureLatency(available: number, predict: (rows: number) => voi
     return performance.now() - t;
   });
   return (times.sort((a, b) => a - b)[1] * 1000) / Math.max(rows, 1);
+}
+
+/** the manifest's test entry: null for a run that held out no test split */
+export function manifestTest(s: CandidateScores, rows: number) {
+  return s.testScore === null || s.testMetrics === null ? null : { score: s.testScore, metrics: s.testMetrics, rows, stdError: s.testScoreSe ?? undefined };
 }

@@ -12,8 +12,9 @@ import { weightedAverage, stackingFeatures } from "../models/ensemble/combine";
 import { ENSEMBLE_FAMILY, ensembleFiles, EnsembleMethod, type EnsembleSpec } from "../models/ensemble/ensemble-spec";
 import { fitStacker } from "../models/ensemble/stacker";
 import { keys } from "../storage/keys";
-import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
+import { candidateScores, manifestTest, measureLatency, type CandidateScores } from "./candidate-scores";
 import { loadRunData, type RunData } from "./run-data";
+import { timingRows } from "./candidate-data";
 import { calibrateCandidate, thresholdOf } from "./calibrate-candidate";
 import { explainPredictions } from "./explain-candidate";
 
@@ -63,7 +64,7 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
   // the predictor applies the calibration just written, as every later prediction will
   const predictor = await loadPredictor(dir);
   try {
-    const test = { y: Float32Array.from(data.split.test, (r) => data.y[r]), pred: predictor.predict(data.table, data.split.test) };
+    const test = { y: Float32Array.from(data.split.test, (r) => data.y[r]), pred: data.split.test.length > 0 ? predictor.predict(data.table, data.split.test) : new Float32Array(0) };
     const valPred = calibration?.valPred ?? combined;
     const scores = candidateScores(run.metric, data.task, { y: val.y, pred: valPred }, test, deriveSeed(run.seed, "bootstrap", trial.number), thresholdOf(calibration));
     await completeManifest(dir, scores, { validationRows: val.y.length, testRows: test.y.length, backend: job.backend });
@@ -71,6 +72,7 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
     const explanation = explainPredictions({ task: data.task, metric: run.metric, seed: deriveSeed(run.seed, "explain", trial.number), y: val.y, pred: valPred, importance });
     await ctx.blobs.put(keys.trialExplanation(run.id, trial.id), JSON.stringify(explanation));
     const archiveKey = keys.trialArchive(run.id, trial.id);
+    const timed = timingRows(data);
     await ctx.store.updateTrial(trial.id, {
       status: "done",
       reason: [describe(spec, pool.length, stacker?.epochs), calibration?.note].filter(Boolean).join("; "),
@@ -80,7 +82,7 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
       paramCount: chosen.reduce((a, t) => a + (t.paramCount ?? 0), 0),
       archiveBytes: await ctx.blobs.size(archiveKey),
       trainSeconds: (performance.now() - started) / 1000,
-      predictMsPer1k: measureLatency(data.split.test.length, (rows) => predictor.predict(data.table, data.split.test.slice(0, rows))),
+      predictMsPer1k: measureLatency(timed.length, (rows) => predictor.predict(data.table, timed.slice(0, rows))),
       finishedAt: new Date(),
     });
   } finally {
@@ -166,7 +168,7 @@ async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, sp
 async function completeManifest(dir: string, s: CandidateScores, c: { validationRows: number; testRows: number; backend: string }) {
   const manifest = await readManifest(dir);
   manifest.validation = { ...manifest.validation, score: s.valScore, metrics: s.valMetrics, rows: c.validationRows, stdError: s.valScoreSe ?? undefined, complete: true };
-  manifest.test = { score: s.testScore, metrics: s.testMetrics, rows: c.testRows, stdError: s.testScoreSe ?? undefined };
+  manifest.test = manifestTest(s, c.testRows);
   manifest.backend = c.backend;
   await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
 }

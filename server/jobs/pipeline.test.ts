@@ -113,7 +113,7 @@ describeEachProvider("the search pipeline", (provider) => {
       // the kept model was refit on every non-test row, for the epochs the folds found
       const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, t.id)));
       expect(manifest.validation).toMatchObject({ kind: "cv", folds: 5, rows: 800, complete: true });
-      expect(manifest.test.rows).toBe(200);
+      expect(manifest.test!.rows).toBe(200);
       expect(manifest.refit).toEqual({ rows: 800, epochs: t.bestEpoch });
       expect(manifest.fittedOn).toMatch(/^all 800 non-test rows/);
       // every candidate records the feature selection it chose (a searched hyperparameter), fitted on training rows
@@ -378,4 +378,26 @@ it("searches several model families: the family is the space's first choice, its
     expect(t.valScore).toBeGreaterThan(0.6);
   }
   expect(new Set(trials.map((t) => t.family))).toEqual(new Set(["gbdt", "linear", "mlp", "forest"]));
+});
+
+it("holds out no test split when asked (testFraction 0): every labelled row serves the search and the refit", async () => {
+  const ctx = await studio(1);
+  const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${(i * 11) % 7},${(i * 37) % 101 > 50 ? "yes" : "no"}`);
+  const dataset = await uploadDataset(ctx, { fileName: "tiny.csv", body: Readable.from([["a,b,label", ...rows].join("\n")]) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 3, seed: 0, families: ["gbdt", "linear"], testFraction: 0 });
+  expect(created.testFraction).toBe(0);
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  const trials = await ctx.store.listTrials(run.id);
+  expect(trials.map((t) => t.status)).toEqual(["done", "done", "done", "done", "done"]);
+  for (const t of trials) {
+    expect(t).toMatchObject({ testScore: null, testMetrics: null, testScoreSe: null });
+    expect(t.valScore!).toBeGreaterThan(0.9);
+    expect(t.predictMsPer1k!).toBeGreaterThan(0);
+    const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, t.id)));
+    expect(manifest.test).toBeNull();
+  }
+  const single = trials.find((t) => t.family !== "ensemble")!;
+  const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, single.id)));
+  expect(manifest.refit?.rows).toBe(200);
 });

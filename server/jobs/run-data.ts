@@ -54,6 +54,7 @@ export async function prepareRunData(ctx: StudioContext, run: RunRow): Promise<v
     rows: rowsWithLabel,
     problemType: run.problemType,
     seed: run.seed,
+    testFraction: run.testFraction,
     groups: run.groupColumn ? groupCodes(table, run.groupColumn) : undefined,
     time: run.timeColumn ? timeValues(table, withOverrides(types, run.columnTypes), run.timeColumn) : undefined,
   };

@@ -5,7 +5,7 @@ import type { RunRow, TrialRow } from "../db/store";
 import type { EpochReport, FittedModel, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
 import { allMetrics, greaterIsBetter, score } from "../automl/estimation/metrics";
-import { candidateScores, measureLatency, type CandidateScores } from "./candidate-scores";
+import { candidateScores, manifestTest, measureLatency, type CandidateScores } from "./candidate-scores";
 import { calibrateCandidate, thresholdOf, type CandidateCalibration } from "./calibrate-candidate";
 import { applyCalibration } from "../automl/calibration/calibration-state";
 import { createCurveStopping } from "../automl/schedulers/curve-stopping";
@@ -14,7 +14,7 @@ import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive";
 import { packageVersions, type Manifest } from "../export/manifest";
 import { splitParams } from "./candidate-space";
-import { testMatrix } from "./candidate-data";
+import { rowsMatrix, testMatrix, timingRows } from "./candidate-data";
 import { createScheduler } from "../automl/schedulers";
 import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, type RungEstimate } from "./estimate-candidate";
 import { loadRunData, type RunData } from "./run-data";
@@ -135,7 +135,7 @@ export async function trainTrial(
       paramCount: estimate.model.paramCount(),
       archiveBytes: await ctx.blobs.size(archiveKey),
       trainSeconds,
-      predictMsPer1k: latencyOf(estimate.model, test.x),
+      predictMsPer1k: latencyOf(estimate.model, rowsMatrix(data, estimate.stages, timingRows(data)).x),
       finishedAt: new Date(),
     });
   } finally {
@@ -201,13 +201,14 @@ function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; 
 
 /** the scores of the kept model, through its calibration where it has one (validation: out-of-fold calibrated) */
 function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number, calibration: CandidateCalibration | null) {
-  const raw = e.model.predict(test.x);
+  // a run without a test split has nothing to predict (and a network can't take an empty batch)
+  const raw = test.x.rows > 0 ? e.model.predict(test.x) : new Float32Array(0);
   const testPred = calibration ? applyCalibration(calibration.state, raw, data.task.classes.length) : raw;
   const val = { y: e.valY, pred: calibration?.valPred ?? e.valPred };
   return { scores: candidateScores(run.metric, data.task, val, { y: test.y, pred: testPred }, seed, thresholdOf(calibration)), testRows: test.y.length };
 }
 
-/** Prediction latency per 1,000 rows, on test rows. */
+/** Prediction latency per 1,000 rows. */
 function latencyOf(model: FittedModel, x: Matrix): number {
   return measureLatency(x.rows, (rows) => model.predict({ rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) }));
 }
@@ -251,7 +252,7 @@ async function writeArchive(
       folds: c.data.split.folds?.length,
       complete: e.complete,
     },
-    test: { score: scores.testScore, metrics: scores.testMetrics, rows: c.testRows, stdError: scores.testScoreSe ?? undefined },
+    test: manifestTest(scores, c.testRows),
     fittedOn: e.fittedOn,
     refit: e.refit,
     epochs: e.epochs,

@@ -64,6 +64,7 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     spaceVersion: families.map((f) => f.spaceVersion).join("+"),
     families: families.map((f) => f.name),
     estimation,
+    testFraction: input.testFraction ?? 0.2,
     columnTypes,
     validation: input.validation ?? "auto",
     groupColumn: input.groupColumn ?? null,

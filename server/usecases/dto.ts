@@ -108,6 +108,7 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     scheduler: run.scheduler,
     families: run.families,
     estimation: run.estimation,
+    testFraction: run.testFraction,
     seed: run.seed,
     maxTrials: run.maxTrials,
     budgetSeconds: run.budgetSeconds,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "testFraction" REAL NOT NULL DEFAULT 0.2;
