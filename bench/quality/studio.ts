@@ -1,7 +1,8 @@
 /**
  * The studio's side of one cell, through its command line as a user runs it, on its defaults (no --family, --strategy,
- * --metric): `train --csv train.csv --label L --budget-s B --seed S --out DIR`, then `predict --model DIR/best --csv
- * test.csv` (the label column may stay: predict ignores it), scored by the protocol's score.py.
+ * --metric): `train --csv train.csv --label L --budget-s B --seed S --test-fraction 0 --out DIR`, then `predict
+ * --model DIR/best --csv test.csv` (the label column may stay: predict ignores it), scored by the protocol's score.py.
+ * --test-fraction 0 because test.csv is the test set: like the peers, the studio searches and refits on all of train.csv.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -25,9 +26,8 @@ export interface StudioResult {
   workers: number | null;
   family: string | null;
   candidates: { done: number; all: number; byFamily: Record<string, number> } | null;
-  /** the best candidate's validation score and its score on the studio's own test rows (held out of train.csv) */
+  /** the best candidate's validation score */
   validationScore: number | null;
-  internalTestScore: number | null;
   /** where the run is kept: leaderboard.json, best/, .studio/ */
   runDir: string;
   error: string | null;
@@ -47,7 +47,7 @@ const cli = (args: string[], timeoutS: number, logFile: string) =>
 /** a result with nothing measured (yet): `error` says why */
 export function studioFailure(runDir: string, error: string | null): StudioResult {
   const none = { metric: null, scores: null, trainSeconds: null, predictSeconds: null, problemType: null, optimised: null, workers: null };
-  return { ...none, family: null, candidates: null, validationScore: null, internalTestScore: null, runDir, error };
+  return { ...none, family: null, candidates: null, validationScore: null, runDir, error };
 }
 
 export async function runStudio(dataset: BenchDataset, dir: string, seed: number, budgetS: number): Promise<StudioResult> {
@@ -56,7 +56,7 @@ export async function runStudio(dataset: BenchDataset, dir: string, seed: number
   // the search stops at its budget; ingestion, the last trials' refits and the archive come on top
   const limit = budgetS * 3 + 600;
   const train = await cli(
-    ["train", "--csv", path.join(dir, "train.csv"), "--label", dataset.label, "--budget-s", String(budgetS), "--seed", String(seed), "--out", runDir],
+    ["train", "--csv", path.join(dir, "train.csv"), "--label", dataset.label, "--budget-s", String(budgetS), "--seed", String(seed), "--test-fraction", "0", "--out", runDir],
     limit,
     path.join(dir, "studio-train.log"),
   );
@@ -97,7 +97,6 @@ async function readLeaderboard(runDir: string, result: StudioResult): Promise<vo
   result.optimised ??= board.data.metric;
   result.family = best?.family ?? null;
   result.validationScore = best?.validationScore ?? null;
-  result.internalTestScore = best?.testScore ?? null;
   result.candidates = { done: candidates.filter((c) => c.status === "done" || c.status === "stopped").length, all: candidates.length, byFamily };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BinEdges, type BinnedMatrix } from "./bins";
 import { TreeGrower, type GrowthRules } from "./grow";
 import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
-import { findBestSplit, Split, type SplitRules } from "./split";
+import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { dataset } from "../shared/test-data";
 
 const rules: SplitRules = { lambda: 1, minChildWeight: 1, minSplitGain: 0 };
@@ -134,5 +134,21 @@ describe("tree growth", () => {
   it("grows a single leaf when no split clears min_split_gain", () => {
     const tree = grow({ minSplitGain: 1e12 });
     expect(tree.nodes).toBe(1);
+  });
+
+  it("grows a single leaf on a root too light to split, valued from the sums a whole histogram gives", () => {
+    const { binned, edges, grad } = problem(3001);
+    const all = Uint32Array.from({ length: 3001 }, (_, i) => i);
+    for (const total of [0.3, 1.999]) {
+      // hessian below 2 * min_child_weight: findBestSplit refuses the root, so the grower builds no full histogram
+      const hess = Float64Array.from(all, (i) => (total / 3001) * (1 + (i % 7) / 10) / 1.3);
+      const tree = new TreeGrower(binned, edges, { ...base, learningRate: 0.5 }).grow(all, 3001, grad, hess, binned.splittable);
+      const full = newHistogram(binned);
+      buildHistogram(full, newHistogram(binned), binned, binned.splittable, all, 0, 3001, grad, hess);
+      const sums = histogramTotals(full, binned, binned.splittable[0]);
+      expect(sums.hess).toBeLessThan(2 * rules.minChildWeight);
+      expect(tree.nodes).toBe(1);
+      expect(tree.value[0]).toBe(0.5 * leafValue(sums.grad, sums.hess, rules.lambda));
+    }
   });
 });

@@ -4,6 +4,9 @@ import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from
 import { canSplit, findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { Tree } from "./tree";
 
+/** rows between rootTooLight's checks of its partial sum */
+const ROOT_SUM_BLOCK = 4096;
+
 export interface GrowthRules extends SplitRules {
   /**
    * "depthwise": every node that can split does, down to maxDepth (XGBoost's default policy); "leafwise": the leaf
@@ -167,13 +170,29 @@ export class TreeGrower {
    * hessians: it differs from the histogram's sum by rounding only (hessians are >= 0, so by at most about
    * count * epsilon relatively), and a margin of 4x that leaves every close call to findBestSplit on the histogram.
    * Multiclass boosting has many such roots: once a class is fitted, its hessians p(1 - p) sum to under
-   * 2 * min_child_weight, and its trees are single leaves.
+   * 2 * min_child_weight, and its trees are single leaves. "No" is always a safe answer (the histogram decides), so
+   * the sum stops as soon as its partial sum can split (at once for unit hessians); four accumulators keep the
+   * additions from waiting on each other.
    */
   private rootTooLight(count: number, hess: Float64Array): boolean {
-    const { idx } = this;
-    let h = 0;
-    for (let i = 0; i < count; i++) h += hess[idx[i]];
-    return !canSplit(h * (1 + 4 * count * Number.EPSILON), this.rules);
+    const { idx, rules } = this;
+    let h0 = 0;
+    let h1 = 0;
+    let h2 = 0;
+    let h3 = 0;
+    let i = 0;
+    while (i < count) {
+      const stop = Math.min(count, i + ROOT_SUM_BLOCK);
+      for (; i + 3 < stop; i += 4) {
+        h0 += hess[idx[i]];
+        h1 += hess[idx[i + 1]];
+        h2 += hess[idx[i + 2]];
+        h3 += hess[idx[i + 3]];
+      }
+      for (; i < stop; i++) h0 += hess[idx[i]];
+      if (canSplit(h0 + h1 + h2 + h3, rules)) return false;
+    }
+    return !canSplit((h0 + h1 + h2 + h3) * (1 + 4 * count * Number.EPSILON), rules);
   }
 
   /** Finds the node's best split; releases its histogram and returns false when it has none. */
