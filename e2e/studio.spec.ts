@@ -189,6 +189,15 @@ test.describe("studio main flow on credit-g", () => {
     const d = await curve.locator("path.recharts-line-curve").first().getAttribute("d");
     expect(d?.length ?? 0).toBeGreaterThan(20);
     await expect(curve).toContainText("validation loss");
+    // its explanation: permutation importance per CSV column, the confusion matrix, ROC and precision-recall curves
+    await expect(curve.getByTestId("importance-row").first()).toBeVisible();
+    await expect(curve.getByTestId("confusion-matrix")).toBeVisible();
+    await expect(curve.getByTestId("roc-curve")).toBeVisible();
+    await expect(curve.getByTestId("pr-curve")).toBeVisible();
+    // an ensemble's row says what it combines
+    await page.locator('[data-testid="leaderboard-row"][data-family="ensemble"]').first().click();
+    await expect(curve.getByTestId("trial-reason")).toContainText(/greedy ensemble selection among the best \d+ candidates|stacking: a linear model/);
+    await expect(curve.getByTestId("confusion-matrix")).toBeVisible();
 
     // the search insight: the history chart (best-so-far line), importance bars named after the hyperparameters,
     // and one parallel-coordinates line per trial
@@ -218,7 +227,7 @@ test.describe("studio main flow on credit-g", () => {
     const secondId = page.url().split("/runs/")[1];
     expect(secondId).not.toBe(runId);
     await expect(page.getByTestId("run-validation")).toHaveText("holdout · groups: purpose", { timeout: 60_000 });
-    await expect(page.getByTestId("run-strategy")).toHaveText("random");
+    await expect(page.getByTestId("run-strategy")).toHaveText("tpe");
 
     await expect(page.getByTestId("run-status")).toHaveText("running", { timeout: 60_000 });
     await expect.poll(() => page.locator('[data-testid="leaderboard-row"][data-status="running"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/datase
 import {
   ESTIMATION_NAMES,
   DEFAULT_FAMILIES,
+  DEFAULT_STRATEGY,
   FAMILY_NAMES,
   SCHEDULER_NAMES,
   STRATEGY_NAMES,
@@ -104,7 +105,7 @@ export function NewRunForm({
   const [seed, setSeed] = useState("0");
   const [testPercent, setTestPercent] = useState("20");
   const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
-  const [strategy, setStrategy] = useState<StrategyName>("random");
+  const [strategy, setStrategy] = useState<StrategyName>(DEFAULT_STRATEGY);
   const [scheduler, setScheduler] = useState<SchedulerName>("none");
   const [families, setFamilies] = useState<FamilyName[]>([...DEFAULT_FAMILIES]);
   const [estimation, setEstimation] = useState<EstimationName>("full");

@@ -45,12 +45,14 @@ function Explanation({ explanation: e }: { explanation: TrialExplanationDto }) {
     <>
       <div className="insight-part">
         <h3>Permutation importance</h3>
-        <p className="muted small">
-          Each column of the data is shuffled {importance.repeats} times on {sampled ? `a sample of ${formatCount(importance.rowsUsed)} of the ` : ""}
-          {formatCount(e.validationRows)} validation rows; the drop of the {metric} (from {formatScore(importance.baseline)}) is how much the model relies on it.
-        </p>
+        {importance.rowsUsed > 0 ? (
+          <p className="muted small">
+            Each column of the data is shuffled {importance.repeats} times on {sampled ? `a sample of ${formatCount(importance.rowsUsed)} of the ` : ""}
+            {formatCount(e.validationRows)} validation rows; the drop of the {metric} (from {formatScore(importance.baseline)}) is how much the model relies on it.
+          </p>
+        ) : null}
         {importance.note ? <p className="muted small">{importance.note}</p> : null}
-        <FeatureImportanceBars features={importance.features} metricLabel={metric} />
+        {importance.features.length > 0 ? <FeatureImportanceBars features={importance.features} metricLabel={metric} /> : null}
       </div>
       {e.confusion ? (
         <div className="insight-part">

@@ -23,6 +23,11 @@ const positiveTrials = z.number({ error: "The trial count must be a whole number
 
 /** the search strategies a run can use (server/automl/strategies; a test keeps the two lists equal) */
 export const STRATEGY_NAMES = ["random", "grid", "coarse_to_fine", "tpe", "gp", "evolution", "rl"] as const;
+/**
+ * what a run tries next unless told: TPE (Optuna's default too) handles the conditional space of several families and
+ * learns which family pays, where random search would keep giving a slow family its even share of the budget
+ */
+export const DEFAULT_STRATEGY = "tpe" satisfies (typeof STRATEGY_NAMES)[number];
 export const StrategyName = z.enum(STRATEGY_NAMES);
 export type StrategyName = z.infer<typeof StrategyName>;
 
@@ -79,7 +84,7 @@ export const CreateRunInput = z
     /** the column types the user changed (column name → type); the others stay as inferred */
     columnTypes: z.record(z.string(), ColumnType).optional(),
     validation: ValidationMode.optional(),
-    /** what to try next: random search unless chosen */
+    /** what to try next: DEFAULT_STRATEGY unless chosen */
     strategy: StrategyName.optional(),
     /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
     scheduler: SchedulerName.optional(),

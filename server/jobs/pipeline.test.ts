@@ -62,6 +62,9 @@ async function drive(ctx: StudioContext, runId: string, workerCount: number) {
   throw new Error("run did not finish");
 }
 
+/** a run's search candidates, without the ensembles its end adds */
+const searched = async (ctx: StudioContext, runId: string) => (await ctx.store.listTrials(runId)).filter((t) => t.family !== "ensemble");
+
 const leaderboard = async (ctx: StudioContext, runId: string) =>
   (await ctx.store.listTrials(runId)).map((t) => ({ number: t.number, params: t.params, valScore: t.valScore, testScore: t.testScore, status: t.status }));
 
@@ -226,7 +229,7 @@ describeEachProvider("the search pipeline", (provider) => {
     second.start();
     await until(async () => (await ctx.store.getRun(created.id))?.status === "completed");
     await second.stop();
-    const trials = await ctx.store.listTrials(created.id);
+    const trials = await searched(ctx, created.id);
     // a failed trial's reason says why, so it is part of what is compared
     expect(trials.map((t) => (t.status === "done" ? "done" : `${t.status}: ${t.reason}`))).toEqual(["done", "done", "done"]);
     // the trial that was running when its worker was killed ran again
@@ -255,7 +258,7 @@ it("searches network architectures with learning-curve estimation: stopped trial
   expect(created).toMatchObject({ families: ["nas"], estimation: "curve" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  const trials = await searched(ctx, run.id);
   expect(trials).toHaveLength(8);
   expect(trials.every((t) => t.family === "nas" && t.valScore! > 0.5)).toBe(true);
   // the strategy explores the three spaces (chain, complex, cell)
@@ -263,14 +266,15 @@ it("searches network architectures with learning-curve estimation: stopped trial
   const pruned = trials.filter((t) => t.status === "pruned");
   expect(pruned.length).toBeGreaterThanOrEqual(1);
   for (const t of pruned) {
-    expect(t.reason).toMatch(/^stopped at epoch \d+: predicted final auc [\d.]+ ± [\d.]+, [\d.<]+% chance to beat the best [\d.]+; not refit$/);
+    expect(t.reason).toMatch(/^stopped at epoch \d+: predicted final auc [\d.]+ ± [\d.]+, [\d.<]+% chance to beat the best [\d.]+; not refit(; calibrated: .+)?$/);
     expect(t.epochs).toBeLessThan(Number(t.params.max_epochs));
     // the forecast the rule judged, to the trial's last epoch
     const curve = await getTrialCurve(ctx, t.id);
     expect(curve.forecast).toHaveLength(Number(t.params.max_epochs));
   }
-  // the best candidate's network, as stored in its archive
-  const diagram = await getTrialArchitecture(ctx, run.bestTrialId!);
+  // the best network, as stored in its archive (the run's best may be an ensemble of networks)
+  const bestNetwork = trials.filter((t) => t.status === "done").reduce((a, t) => (t.valScore! > a.valScore! ? t : a));
+  const diagram = await getTrialArchitecture(ctx, bestNetwork.id);
   expect(diagram.nodes[0]).toMatchObject({ id: "input", kind: "input" });
   expect(diagram.nodes.at(-1)).toMatchObject({ id: "head", kind: "head", label: "sigmoid 1" });
   expect(diagram.parameterCount).toBeGreaterThan(0);
@@ -282,7 +286,7 @@ it("screens network architectures at lower fidelity: the first batch trains both
   const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 10, seed: 1, families: ["nas"], estimation: "low", validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  const trials = await searched(ctx, run.id);
   expect(trials.every((t) => t.lowFidelityScore! > 0.4)).toBe(true);
   // the first batch of 4 is the calibration sample
   for (const t of trials.slice(0, 4)) {
@@ -312,7 +316,7 @@ it("searches network architectures with weight inheritance: each child starts fr
   const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 14, seed: 1, families: ["nas"], strategy: "evolution", estimation: "inherit", validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  const trials = await searched(ctx, run.id);
   expect(trials.every((t) => t.status === "done" && t.valScore! > 0.5)).toBe(true);
   // the first batch has nothing to inherit from; the second's parents are in the first
   expect(trials.slice(0, 4).map((t) => t.parentNumber)).toEqual([null, null, null, null]);
@@ -333,12 +337,13 @@ it("searches gradient-boosted trees: candidates early-stop on validation rounds,
   const created = await createRun(ctx, { datasetId: dataset.id, label: "class", maxTrials: 4, seed: 0, families: ["gbdt"], validation: "holdout" });
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  const trials = await searched(ctx, run.id);
   expect(trials.every((t) => t.family === "gbdt" && t.status === "done" && t.valScore! > 0.65 && t.testScore! > 0.65)).toBe(true);
   // the defaults first: leaf-wise, 31 leaves
   expect(trials[0].params).toMatchObject({ growth: "leafwise", max_leaves: 31, learning_rate: 0.1 });
-  for (const t of trials) expect(t.reason).toMatch(/^early stopping at epoch \d+ \(best \d+\); refit on 800 non-test rows for \d+ epochs$/);
-  const best = trials.find((t) => t.id === run.bestTrialId)!;
+  for (const t of trials) expect(t.reason).toMatch(/^early stopping at epoch \d+ \(best \d+\); refit on 800 non-test rows for \d+ epochs(; calibrated: .+)?$/);
+  // the best may be one of the ensembles the search ended with
+  const best = (await ctx.store.listTrials(run.id)).find((t) => t.id === run.bestTrialId)!;
   expect(best.paramCount).toBeGreaterThan(0);
   // the archive predicts the CSV it was trained on (the label column is ignored): probabilities that sum to 1
   const preds = (await predictCsv({ blobs: ctx.blobs, archiveKey: keys.trialArchive(run.id, best.id), csvPath: CREDIT })).trim().split("\n");

@@ -24,7 +24,7 @@ const error = (p: Promise<unknown>) => p.then(() => ({ status: 0, message: "no e
 describe("create-run", () => {
   it("queues a run with the detected problem type, the default metric and seed 0", async () => {
     const run = await createRun(ctx, { datasetId, label: "label", maxTrials: 3 });
-    expect(run).toMatchObject({ status: "queued", problemType: "binary", seed: 0, maxTrials: 3, budgetSeconds: null, strategy: "random", scheduler: "none" });
+    expect(run).toMatchObject({ status: "queued", problemType: "binary", seed: 0, maxTrials: 3, budgetSeconds: null, strategy: "tpe", scheduler: "none" });
     const reg = await createRun(ctx, { datasetId, label: "price", budgetMinutes: 1.5, metric: "mae", seed: 7 });
     expect(reg).toMatchObject({ problemType: "regression", metric: "mae", direction: "min", budgetSeconds: 90, seed: 7 });
     expect((await listRuns(ctx, { datasetId })).runs).toHaveLength(2);

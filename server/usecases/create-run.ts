@@ -1,5 +1,5 @@
 import type { ColumnType, ProblemType } from "../contracts/dataset";
-import { CreateRunInput, DEFAULT_FAMILIES, type EstimationName, type RunDto, type SchedulerName } from "../contracts/run";
+import { CreateRunInput, DEFAULT_FAMILIES, DEFAULT_STRATEGY, type EstimationName, type RunDto, type SchedulerName } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
 import type { InferredType } from "../data/infer-types";
@@ -56,7 +56,7 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     label: input.label,
     problemType,
     metric,
-    strategy: input.strategy ?? "random",
+    strategy: input.strategy ?? DEFAULT_STRATEGY,
     scheduler,
     seed: input.seed ?? 0,
     maxTrials: input.maxTrials ?? null,
