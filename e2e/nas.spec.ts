@@ -19,9 +19,11 @@ test("a NAS run with learning-curve estimation: stopped trials show their foreca
   await expect(page.getByTestId("run-estimation")).toContainText("curve");
   await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 240_000 });
 
-  const rows = page.getByTestId("leaderboard-row");
+  // 8 networks, then the search's two ensembles of them
+  const rows = page.locator('[data-testid="leaderboard-row"][data-family="nas"]');
   await expect(rows).toHaveCount(8);
   await expect(rows.locator("td:nth-child(2)")).toHaveText(Array(8).fill("nas"));
+  await expect(page.locator('[data-testid="leaderboard-row"][data-family="ensemble"]')).toHaveCount(2);
 
   // a trial the curve rule stopped: its reason gives the forecast, its chart draws it beside the real curve
   const pruned = page.locator('[data-testid="leaderboard-row"][data-status="pruned"]').first();
@@ -31,8 +33,9 @@ test("a NAS run with learning-curve estimation: stopped trials show their foreca
   await expect(metricCurve).toHaveAttribute("data-forecast", "true");
   await expect.poll(() => metricCurve.locator(".recharts-legend-item-text").allTextContents()).toEqual(expect.arrayContaining(["predicted", "95% band", "validation ROC AUC"]));
 
-  // the best candidate's network: boxes from the input to the head, and the same as a table
-  await page.locator('[data-testid="leaderboard-row"][data-best="true"]').click();
+  // the best network (the leaderboard is sorted best first; an ensemble may be above it): boxes from the input to the
+  // head, and the same as a table
+  await rows.first().click();
   const diagram = page.getByTestId("architecture-diagram");
   await expect(diagram).toBeVisible();
   const nodes = diagram.getByTestId("arch-node");
@@ -65,7 +68,8 @@ test("a NAS run at lower fidelity: the rank correlation, and why each screened t
   expect(await pruned.count()).toBeGreaterThanOrEqual(2);
   await expect(pruned.first()).toContainText(/lower fidelity: auc [\d.]+ on 500 of 600 training rows, half the units, a third of the epochs, ranks \d+ of \d+/);
 
-  await page.locator('[data-testid="leaderboard-row"][data-best="true"]').click();
+  // the best network trained in full (an ensemble of them may rank above it)
+  await page.locator('[data-testid="leaderboard-row"][data-family="nas"][data-status="done"]').first().click();
   await expect(page.getByTestId("trial-estimation")).toHaveText(/^Lower-fidelity .+: [\d.]+\.$/);
 
   expect((await request.delete(`/api/datasets/${dataset.id}`)).status()).toBe(204);
