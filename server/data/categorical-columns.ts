@@ -1,5 +1,5 @@
-import type { ColumnStep, PreprocessorState } from "./preprocess";
-import type { SelectionState } from "./selection/select";
+import { stepOutputs, type PreprocessorState } from "./preprocess";
+import { keptColumns, type SelectionState } from "./selection/select";
 
 /**
  * Which columns of a candidate's model matrix hold category codes, for FitInput.categorical: families that split
@@ -14,50 +14,9 @@ import type { SelectionState } from "./selection/select";
  * missing cell without imputation is -1, which the model treats as missing.
  */
 export function categoricalColumns(preprocessing: PreprocessorState, selection: SelectionState): (number | null)[] {
-  const names = preprocessing.featureNames;
-  const all: (number | null)[] = new Array<number | null>(names.length).fill(null);
-  // version 1 states predate the encodings: every categorical column is one-hot
-  if (preprocessing.version === 2) {
-    let offset = 0;
-    for (const step of preprocessing.columns) {
-      if (step.kind === "categorical" && step.encoding.type === "ordinal") {
-        if (names[offset] !== step.name) throw new Error(`categoricalColumns: expected column ${step.name} at ${offset}, found ${names[offset]}`);
-        if (step.encoding.center === 0 && step.encoding.scale === 1) all[offset] = step.categories.length + 1;
-      }
-      offset += outputWidth(step);
-    }
-    if (offset !== names.length) throw new Error(`categoricalColumns: the steps make ${offset} columns, the state names ${names.length}`);
-  }
-  // prepareFold applies no selection under "none": the matrix keeps every column
-  if (selection.method === "none") return all;
-  if (selection.features.length !== names.length) {
-    throw new Error(`categoricalColumns: selection was fitted on ${selection.features.length} features, preprocessing makes ${names.length}`);
-  }
-  return selection.kept.map((j) => all[j]);
-}
-
-/** how many matrix columns a step writes (preprocess.ts's output names, counted) */
-function outputWidth(step: ColumnStep): number {
-  switch (step.kind) {
-    case "numeric":
-      return step.missingIndicator ? 2 : 1;
-    case "boolean":
-      return 1;
-    case "categorical":
-      switch (step.encoding.type) {
-        case "onehot":
-          return step.categories.length + 1;
-        case "ordinal":
-          return 1;
-        case "target":
-          return step.encoding.outputs.length;
-      }
-      break;
-    case "datetime":
-      return step.parts.length + (step.missingIndicator ? 1 : 0);
-    case "text":
-      return step.buckets;
-    case "dropped":
-      return 0;
-  }
+  const all: (number | null)[] = stepOutputs(preprocessing).flatMap(({ step, width }) => {
+    const codes = step.kind === "categorical" && step.encoding.type === "ordinal" && step.encoding.center === 0 && step.encoding.scale === 1;
+    return codes ? [step.categories.length + 1] : new Array<null>(width).fill(null);
+  });
+  return keptColumns(selection, all.length).map((j) => all[j]);
 }

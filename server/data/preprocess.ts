@@ -445,6 +445,23 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Where each step's outputs sit in transform's matrix: the step (in version 2's terms), its first column and how many
+ * columns it writes, in `columns` order. For code that must know which matrix columns came from which CSV column.
+ */
+export function stepOutputs(state: PreprocessorState): { step: ColumnStep; first: number; width: number }[] {
+  let first = 0;
+  const outputs = upgradeSteps(state).map((step) => {
+    const width = outputNames(step).length;
+    first += width;
+    return { step, first: first - width, width };
+  });
+  if (first !== state.featureNames.length) {
+    throw new Error(`the preprocessing steps account for ${first} output columns, featureNames has ${state.featureNames.length}`);
+  }
+  return outputs;
+}
+
 function outputNames(step: ColumnStep): string[] {
   switch (step.kind) {
     case "numeric":

@@ -229,6 +229,18 @@ export function fitSelection(input: FitSelectionInput): SelectionState {
 }
 
 /** The kept columns of x, in input order; x must have the columns the selection was fitted on. */
+/**
+ * The input columns a model sees after this selection, as indices into `width` preprocessed columns: every one under
+ * "none" (prepareFold applies no selection then), else the kept ones.
+ */
+export function keptColumns(selection: SelectionState, width: number): number[] {
+  if (selection.method === "none") return Array.from({ length: width }, (_, j) => j);
+  if (selection.features.length !== width) {
+    throw new Error(`the selection was fitted on ${selection.features.length} columns, the preprocessing makes ${width}`);
+  }
+  return selection.kept;
+}
+
 export function applySelection(state: SelectionState, x: Matrix): Matrix {
   if (x.cols !== state.features.length) {
     throw new Error(`selection was fitted on ${state.features.length} features, the matrix has ${x.cols}`);
