@@ -20,21 +20,8 @@
  * coordinate whose spread is itself drawn log-uniformly between half the range and 0.5% of it, so that
  * some children explore and some refine, with no schedule (the strategy cannot know the budget) and no
  * spread that collapses in a long run; 1 time in 5 the value is redrawn uniformly instead (escapes a
- * basin). A step past an end of the range is reflected back into it (mirrored at the bound, as CMA-ES
- * and differential evolution handle box constraints), not clamped: clamping put every overshooting step
- * on the bound itself, the same value again and again. A step that stays inside a grid value's cell (an
- * int range, a stepped float) moves to the neighbouring value, the smallest possible change, rather than
- * falling back to a uniform redraw.
- *
- * No child repeats a configuration already tried (or pending in its batch): such a child is drawn again,
- * parent, name and value, up to MAX_COLLISIONS times (Keras Tuner's oracles do the same, with their
- * `max_collisions`). One mutation of a small domain is the same child every time: a Boolean or a
- * two-value choice has one other value, a clamped step the same bound, so a winner that stayed winner
- * for a few trials had the same neighbour evaluated again and again (on the mixed test function, 479
- * repeats in 200 runs of 50 trials, up to 8 in one run, each a trial that could not teach anything).
- * The check needs the whole child, so the mutated value is drawn with the parent, in `beforeTrial`. A
- * child whose mutation opens a branch gets the new names' values in `sample` (below), so it cannot be
- * checked; it passes (its parent's names with another Choice value match no trial).
+ * basin). A step that stays inside a grid value's cell (an int range, a stepped float) moves to the
+ * neighbouring value, the smallest possible change, rather than falling back to a uniform redraw.
  *
  * A mutated Choice that opens another branch needs values for names the parent lacks. Drawing them at
  * random made a run settle on whichever branch led early: a random point of a better branch rarely beats
@@ -67,37 +54,29 @@ const MUTATION_SD_MIN = 0.005;
 const RESAMPLE_RATE = 0.2;
 /** uniform redraws tried before giving up on a different value (a small grid often draws the same one) */
 const MUTATION_TRIES = 16;
-/** children drawn before a repeat of a tried configuration is accepted (Keras Tuner's default max_collisions) */
-const MAX_COLLISIONS = 20;
 
 interface Plan {
   /** the child's inherited values (null: random trial) */
   child: Record<string, ParamValue> | null;
   /** the one name whose value is mutated */
   mutate: string | null;
-  /** its new value, drawn with the parent (undefined: drawn by `sample`, when the parent's value is outside its own distribution) */
-  value?: ParamValue;
 }
-
-const RANDOM_TRIAL: Plan = { child: null, mutate: null };
 
 export function createEvolutionStrategy(options: unknown = {}): Strategy {
   const { population, sample: tournament, crossover } = evolutionOptionsSchema.parse(options ?? {});
   const plan = perTrial((ctx: SampleContext): Plan => {
-    if (ctx.trialNumber < population) return RANDOM_TRIAL;
+    if (ctx.trialNumber < population) return { child: null, mutate: null };
     const members = ctx.history.filter((t) => (t.state === "complete" || t.state === "pruned") && t.value !== null).slice(-population);
-    if (members.length === 0) return RANDOM_TRIAL;
-    const tried = new Set([...ctx.history, ...(ctx.pending ?? [])].map((t) => configurationKey(t.params)));
-    let candidate = RANDOM_TRIAL;
-    for (let collision = 0; collision < MAX_COLLISIONS; collision++) {
-      candidate = drawChild(members, tournament, crossover, ctx);
-      const { child, mutate, value } = candidate;
-      // nothing to mutate (every value fixed), or a value `sample` draws: nothing a redraw could change or check
-      if (mutate === null || value === undefined) return candidate;
-      if (!tried.has(configurationKey({ ...child, [mutate]: value }))) return candidate;
+    if (members.length === 0) return { child: null, mutate: null };
+    const parent = tournamentWinner(members, tournament, ctx);
+    const child = { ...parent.params };
+    if (crossover) {
+      const other = tournamentWinner(members, tournament, ctx);
+      for (const name of Object.keys(child)) if (name in other.params && ctx.rng.float() < 0.5) child[name] = other.params[name];
     }
-    // every draw repeated a tried configuration (a small space nearly exhausted): a repeat it is
-    return candidate;
+    // only names that can take another value can be mutated; ask order keeps the pick deterministic
+    const mutable = Object.keys(parent.params).filter((name) => parent.distributions[name] && cardinality(parent.distributions[name]) > 1);
+    return { child, mutate: mutable.length > 0 ? ctx.rng.choice(mutable) : null };
   });
 
   return {
@@ -109,37 +88,11 @@ export function createEvolutionStrategy(options: unknown = {}): Strategy {
       const { child, mutate } = plan(ctx);
       if (!child) return fromUnit(dist, ctx.rng.float());
       const value = child[name];
-      if (value !== undefined && contains(dist, value)) {
-        if (name !== mutate) return value;
-        const next = plan(ctx).value;
-        // the drawn value, unless this trial asks the name with another range than the parent had
-        return next !== undefined && contains(dist, next) ? next : mutated(dist, value, ctx.rng);
-      }
+      if (value !== undefined && contains(dist, value)) return name === mutate ? mutated(dist, value, ctx.rng) : value;
       const carried = bestCarrierValue(ctx, name, dist);
       return carried === undefined ? fromUnit(dist, ctx.rng.float()) : mutated(dist, carried, ctx.rng);
     },
   };
-}
-
-/** a parent by tournament (and a second one mixed in, with `crossover`), the name to mutate and its new value */
-function drawChild(members: readonly FinishedTrial[], tournament: number, crossover: boolean, ctx: SampleContext): Plan {
-  const parent = tournamentWinner(members, tournament, ctx);
-  const child = { ...parent.params };
-  if (crossover) {
-    const other = tournamentWinner(members, tournament, ctx);
-    for (const name of Object.keys(child)) if (name in other.params && ctx.rng.float() < 0.5) child[name] = other.params[name];
-  }
-  // only names that can take another value can be mutated; ask order keeps the pick deterministic
-  const mutable = Object.keys(parent.params).filter((name) => parent.distributions[name] && cardinality(parent.distributions[name]) > 1);
-  if (mutable.length === 0) return { child, mutate: null };
-  const mutate = ctx.rng.choice(mutable);
-  const dist = parent.distributions[mutate];
-  return { child, mutate, value: contains(dist, child[mutate]) ? mutated(dist, child[mutate], ctx.rng) : undefined };
-}
-
-/** the same configuration gives the same key, whatever order its names were asked in */
-function configurationKey(params: Readonly<Record<string, ParamValue>>): string {
-  return JSON.stringify(Object.keys(params).sort().map((name) => [name, params[name]]));
 }
 
 /** the best (ties: the most recent) of `size` members drawn without replacement */
@@ -181,9 +134,9 @@ function mutated(dist: Distribution, value: ParamValue, rng: Rng): ParamValue {
   const sd = Math.exp(Math.log(MUTATION_SD_MIN) + rng.float() * (Math.log(MUTATION_SD_MAX) - Math.log(MUTATION_SD_MIN)));
   const step = rng.normal(0, sd);
   const u = toUnit(dist, value);
-  const next = fromUnit(dist, reflect(u + step));
+  const next = fromUnit(dist, Math.min(1, Math.max(0, u + step)));
   if (next !== value) return next;
-  // the step stayed inside the value's grid cell (or, reflected, came back to the value)
+  // the step stayed inside the value's grid cell, or was clamped at the edge it started on
   if (dist.kind === "int" || dist.step !== undefined) {
     // a grid (an int range, log or not, or a stepped float): the neighbouring value, in the step's direction
     // unless that leaves the range
@@ -191,12 +144,6 @@ function mutated(dist: Distribution, value: ParamValue, rng: Rng): ParamValue {
     const k = Math.round(((value as number) - dist.low) / dist.step!);
     return valueAt(dist, step >= 0 ? (k + 1 < n ? k + 1 : k - 1) : k > 0 ? k - 1 : k + 1);
   }
-  // a continuous float whose reflected step came back to it (or a step too small to change it): the other way
-  return fromUnit(dist, reflect(u - step));
-}
-
-/** `x` folded into [0, 1] by mirroring at 0 and 1 (a step past a bound comes back off it) */
-function reflect(x: number): number {
-  const folded = ((x % 2) + 2) % 2;
-  return folded > 1 ? 2 - folded : folded;
+  // a continuous float clamped at an edge: step the other way
+  return fromUnit(dist, Math.min(1, Math.max(0, u - step)));
 }
