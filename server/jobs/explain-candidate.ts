@@ -1,4 +1,4 @@
-import { greaterIsBetter, score } from "../automl/estimation/metrics";
+import { argmaxRows, greaterIsBetter, score } from "../automl/estimation/metrics";
 import { confusionMatrix, prCurve, rocCurve } from "../automl/explain/curves";
 import { featureGroups } from "../automl/explain/feature-groups";
 import { permutationImportance } from "../automl/explain/permutation-importance";
@@ -106,12 +106,7 @@ export function explainPredictions(input: { task: Task; metric: Metric; seed: nu
   }
 
   const k = pred.length / rows;
-  const predicted = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (pred[i * k + c] > pred[i * k + best]) best = c;
-    predicted[i] = best;
-  }
+  const predicted = argmaxRows(pred, k);
   const labels = Array.from({ length: k }, (_, c) => task.classes[c] ?? `class ${c}`);
   explanation.confusion = { labels, counts: confusionMatrix(y, predicted, k) };
   if (task.type === "binary") {

@@ -4,6 +4,7 @@
  * by zod when read back, and applied by `applyCalibration` and `decide` at prediction time.
  */
 import { z } from "zod";
+import { argmaxRows } from "../estimation/metrics";
 import { applyIsotonic } from "./isotonic";
 import { applyPlatt } from "./platt";
 import { applyTemperature } from "./temperature";
@@ -71,12 +72,7 @@ export function decide(state: CalibrationState, probs: Float32Array, k: number):
     for (let i = 0; i < n; i++) out[i] = probs[2 * i + 1] >= threshold ? 1 : 0;
     return out;
   }
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-    out[i] = best;
-  }
-  return out;
+  return argmaxRows(probs, k);
 }
 
 /** One line for display, e.g. "platt (out-of-fold log loss: platt 0.412, none 0.431)". */

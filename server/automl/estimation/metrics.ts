@@ -87,7 +87,7 @@ function positiveColumn(pred: Float32Array): Float64Array {
 }
 
 /** The predicted class of each row: the first column with the highest probability. */
-function argmaxRows(pred: Float32Array, k: number): Int32Array {
+export function argmaxRows(pred: Float32Array, k: number): Int32Array {
   const n = pred.length / k;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
