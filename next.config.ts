@@ -15,6 +15,8 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",
     "pg",
+    // builds the archives' standalone predict.mjs at run time (a native binary)
+    "esbuild",
   ],
 };
 

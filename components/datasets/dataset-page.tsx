@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ColumnType } from "@/server/contracts/dataset";
 import type { DatasetDetailDto } from "@/server/contracts/dataset-api";
+import { datasetNotebookUrl } from "../queries/dataset-notebook";
 import { useDataset } from "../queries/get-dataset";
 import { useDeleteDataset } from "../queries/delete-dataset";
 import { useLabelReport } from "../queries/label-report";
@@ -76,6 +77,14 @@ function DatasetView({ data }: { data: DatasetDetailDto }) {
         ) : (
           <p className="muted small">No identifier or constant columns, no duplicated rows, no column mostly missing.</p>
         )}
+        <p className="small" style={{ marginTop: 8, marginBottom: 0 }}>
+          <a href={datasetNotebookUrl(dataset.id, choice.label || null, choice.override || null)} download data-testid="download-dataset-notebook">
+            Download exploration notebook (.ipynb)
+          </a>{" "}
+          <span className="muted">
+            statistics, distributions and these checks, recomputed with pandas{choice.label ? `, with the balance of ${choice.label}` : ""}
+          </span>
+        </p>
       </section>
       <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} columnTypes={columnTypes} />
       {runs.length > 0 ? (

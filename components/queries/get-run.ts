@@ -15,3 +15,4 @@ export const useRun = (id: string, opts: { live: boolean }) =>
 
 export const leaderboardCsvUrl = (runId: string) => `/api/runs/${enc(runId)}/leaderboard.csv`;
 export const archiveUrl = (trialId: string) => `/api/trials/${enc(trialId)}/archive`;
+export const notebookUrl = (trialId: string) => `/api/trials/${enc(trialId)}/notebook`;

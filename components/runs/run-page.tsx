@@ -8,6 +8,7 @@ import { LearningCurve } from "../charts/learning-curve";
 import { useCancelRun } from "../queries/cancel-run";
 import { useDeleteRun } from "../queries/delete-run";
 import { archiveUrl, leaderboardCsvUrl, useRun } from "../queries/get-run";
+import { runReportUrl } from "../queries/run-report";
 import { useTrialCurve } from "../queries/get-trial-curve";
 import { useTrialFeatures } from "../queries/get-trial-features";
 import { useTrialArchitecture } from "../queries/get-trial-architecture";
@@ -18,8 +19,10 @@ import { ErrorMessage } from "../ui/error-message";
 import { PageFallback } from "../ui/page-fallback";
 import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
+import { CandidateDownloads } from "./candidate-downloads";
 import { CandidateExplanations } from "./candidate-explanations";
 import { ContinueForm } from "./continue-form";
+import { DeployPanel } from "./deploy-panel";
 import { FeaturePanel } from "./feature-panel";
 import { Leaderboard } from "./leaderboard";
 import { PredictBox } from "./predict-box";
@@ -105,6 +108,9 @@ export function RunPage({ id }: { id: string }) {
         <a className="btn" href={leaderboardCsvUrl(run.id)} download data-testid="download-leaderboard">
           Download leaderboard CSV
         </a>
+        <a className="btn" href={runReportUrl(run.id)} download data-testid="download-run-report">
+          Download run report (.ipynb)
+        </a>
         {run.bestTrialId ? (
           <a className="btn btn-primary" href={archiveUrl(run.bestTrialId)} download data-testid="download-best">
             Download best model
@@ -153,6 +159,8 @@ export function RunPage({ id }: { id: string }) {
               {selectedTrial.lowFidelityScore !== null ? `Lower-fidelity ${metric}: ${formatScore(selectedTrial.lowFidelityScore)}.` : ""}
             </p>
           ) : null}
+          {selectedFinished ? <CandidateDownloads trialId={selectedTrial.id} number={selectedTrial.number} /> : null}
+          <DeployPanel trialId={selectedTrial.id} finished={selectedFinished} />
           {architecture.data && selectedNasFinished ? <ArchitectureDiagram diagram={architecture.data} /> : null}
           {features.data?.trialId === selectedTrial.id ? <FeaturePanel features={features.data} /> : null}
           <CandidateExplanations key={selectedTrial.id} trialId={selectedTrial.id} poll={active} />

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { StudioContext } from "../context";
 import type { RunRow } from "../db/store";
-import { copyArchive } from "../export/archive";
+import { exportCandidate } from "../usecases/export-candidate";
 import { Supervisor } from "../jobs/supervisor";
 import { bestTrial } from "../jobs/coordinator";
 import { createRun } from "../usecases/create-run";
@@ -99,7 +99,7 @@ async function writeResults(ctx: StudioContext, run: RunRow, out: string) {
   };
   await fs.writeFile(path.join(out, "leaderboard.json"), JSON.stringify(leaderboard, null, 2));
   if (!run.bestTrialId) throw new Error("no candidate finished: nothing to write to best/");
-  await copyArchive(ctx.blobs, run.id, run.bestTrialId, path.join(out, "best"));
+  await exportCandidate(ctx, run.bestTrialId, path.join(out, "best"));
   const best = trials.find((t) => t.id === run.bestTrialId)!;
   console.log(`best: trial #${best.number}, validation ${run.metric} ${best.valScore}, test ${run.metric} ${best.testScore ?? "none (no test split)"}`);
   console.log(`wrote ${path.join(out, "leaderboard.json")} and ${path.join(out, "best")}/`);

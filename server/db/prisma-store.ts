@@ -3,9 +3,9 @@
  * single `updateMany ... where status in (...)` statements, so they are atomic on both databases without transactions.
  */
 import { Prisma, type PrismaClient } from "./generated/sqlite/client";
-import type { CurvePoint, Dataset, Run, Trial } from "./generated/sqlite/client";
+import type { CurvePoint, Dataset, Deployment, Run, Trial } from "./generated/sqlite/client";
 import type { ColumnProfile, Metric, ProblemType } from "../contracts/dataset";
-import type { CurvePointRow, DatasetRow, NewRun, NewTrial, RunRow, RunStatus, Store, TrialResult, TrialRow, TrialStatus } from "./store";
+import type { CurvePointRow, DatasetRow, DeploymentRow, NewRun, NewTrial, RunRow, RunStatus, Store, TrialResult, TrialRow, TrialStatus } from "./store";
 
 /** The Prisma client the store and queue run on (typed by the SQLite client; the PostgreSQL one is identical in use). */
 export type PrismaDb = PrismaClient;
@@ -125,6 +125,14 @@ function toCurvePointRow(p: CurvePoint): CurvePointRow {
   return { epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss, trainMetric: p.trainMetric, valMetric: p.valMetric, seconds: p.seconds };
 }
 
+function toDeploymentRow(d: Deployment): DeploymentRow {
+  return { id: d.id, trialId: d.trialId, runId: d.runId, createdAt: d.createdAt };
+}
+
+/** a unique constraint failed (Prisma's P2002), as a second deployment of one trial does */
+// by its code: each provider's generated client has its own error class
+const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+
 export class PrismaStore implements Store {
   constructor(
     private readonly prisma: PrismaDb,
@@ -238,6 +246,40 @@ export class PrismaStore implements Store {
 
   async clearCurve(trialId: string): Promise<void> {
     await this.prisma.curvePoint.deleteMany({ where: { trialId } });
+  }
+
+  // deployments
+
+  async createDeployment(row: Omit<DeploymentRow, "createdAt">): Promise<DeploymentRow> {
+    const existing = await this.getDeploymentOfTrial(row.trialId);
+    if (existing) return existing;
+    try {
+      return toDeploymentRow(await this.prisma.deployment.create({ data: row }));
+    } catch (err) {
+      // deployed at the same time by another request: that deployment wins
+      const winner = isUniqueViolation(err) ? await this.getDeploymentOfTrial(row.trialId) : null;
+      if (winner) return winner;
+      throw err;
+    }
+  }
+
+  async getDeployment(id: string): Promise<DeploymentRow | null> {
+    const d = await this.prisma.deployment.findUnique({ where: { id } });
+    return d && toDeploymentRow(d);
+  }
+
+  async getDeploymentOfTrial(trialId: string): Promise<DeploymentRow | null> {
+    const d = await this.prisma.deployment.findUnique({ where: { trialId } });
+    return d && toDeploymentRow(d);
+  }
+
+  async listDeployments(filter: { runId?: string } = {}): Promise<DeploymentRow[]> {
+    return (await this.prisma.deployment.findMany({ where: { runId: filter.runId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map(toDeploymentRow);
+  }
+
+  async deleteDeployment(id: string): Promise<boolean> {
+    const { count } = await this.prisma.deployment.deleteMany({ where: { id } });
+    return count === 1;
   }
 
   close(): Promise<void> {

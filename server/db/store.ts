@@ -114,6 +114,14 @@ export interface CurvePointRow {
   seconds: number;
 }
 
+/** a candidate deployed for real-time predictions (at most one per trial) */
+export interface DeploymentRow {
+  id: string;
+  trialId: string;
+  runId: string;
+  createdAt: Date;
+}
+
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
   Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
@@ -154,6 +162,16 @@ export interface Store {
   listCurve(trialId: string): Promise<CurvePointRow[]>;
   /** removes a trial's points (a retried trial starts its curve again) */
   clearCurve(trialId: string): Promise<void>;
+
+  // deployments (real-time predictions); deleting the trial or its run deletes its deployment
+  /** deploys a trial; when it is already deployed (one deployment per trial), returns that deployment instead */
+  createDeployment(row: Omit<DeploymentRow, "createdAt">): Promise<DeploymentRow>;
+  getDeployment(id: string): Promise<DeploymentRow | null>;
+  getDeploymentOfTrial(trialId: string): Promise<DeploymentRow | null>;
+  /** the oldest first; every run's when no run is given */
+  listDeployments(filter?: { runId?: string }): Promise<DeploymentRow[]>;
+  /** true when it existed */
+  deleteDeployment(id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -1,101 +1,16 @@
-import fs from "node:fs/promises";
-import path from "node:path";
-import { PreprocessorState, transform } from "../data/preprocess";
-import { applySelection, SelectionState } from "../data/selection/select";
-import type { Table } from "../data/table";
 import { initBackend } from "../models/backend";
-import type { FittedModel, Task } from "../models/family";
 import { getFamily } from "../models/registry";
-import { ENSEMBLE_FAMILY, EnsembleSpec, ensembleFiles } from "../models/ensemble/ensemble-spec";
-import { stackingFeatures, weightedAverage } from "../models/ensemble/combine";
-import { linearFamily } from "../models/linear";
-import { applyCalibration, CalibrationState, decide } from "../automl/calibration/calibration-state";
-import { archiveFiles, readManifest } from "./archive";
-import type { Manifest } from "./manifest";
+import { loadArchivePredictor, type ArchivePredictor, type ModelLoader } from "./predictor-core";
 
-/**
- * A candidate archive made ready to predict: raw table rows in, the candidate's predictions out (row-major
- * probabilities rows x classes, or one value per row). One code path for a single model and an ensemble, used by
- * the studio, the CLI and the ensemble builder, so their predictions agree.
- */
-export interface ArchivePredictor {
-  manifest: Manifest;
-  task: Task;
-  /** the fitted preprocessing, whose columns say what a prediction table must hold */
-  preprocessing: PreprocessorState;
-  predict(table: Table, rows?: ArrayLike<number>): Float32Array;
-  /** the class codes of predicted probabilities: a binary candidate's tuned threshold, else the most probable class */
-  decide(probs: Float32Array): Int32Array;
-  dispose(): void;
-}
+export type { ArchivePredictor } from "./predictor-core";
 
-export async function loadPredictor(dir: string): Promise<ArchivePredictor> {
-  const raw = await loadUncalibrated(dir);
-  const calibration = await readCalibration(dir);
-  const k = raw.task.classes.length;
-  return {
-    ...raw,
-    predict: calibration ? (table, rows) => applyCalibration(calibration, raw.predict(table, rows), k) : raw.predict,
-    decide: (probs) => decide(calibration ?? { kind: "none" }, probs, k),
-  };
-}
-
-type Uncalibrated = Omit<ArchivePredictor, "decide">;
-
-async function loadUncalibrated(dir: string): Promise<Uncalibrated> {
-  const manifest = await readManifest(dir);
-  const task: Task = { type: manifest.problemType, classes: manifest.classes };
-  const preprocessing = PreprocessorState.parse(await readJson(dir, archiveFiles.preprocessing));
-  if (manifest.family === ENSEMBLE_FAMILY) return loadEnsemble(dir, manifest, task, preprocessing);
-  const selection = SelectionState.parse(await readJson(dir, archiveFiles.selection));
+/** a model from its family's own files, on the studio's TensorFlow.js backend */
+const familyModel: ModelLoader = async (files, family, task) => {
   await initBackend();
-  const model = await getFamily(manifest.family).load(path.join(dir, archiveFiles.model), task);
-  return {
-    manifest,
-    task,
-    preprocessing,
-    predict(table, rows) {
-      const x = transform(preprocessing, table, rows);
-      return model.predict(selection.method === "none" ? x : applySelection(selection, x));
-    },
-    dispose: () => model.dispose(),
-  };
-}
+  return getFamily(family).load(files.familyDir, task);
+};
 
-async function loadEnsemble(dir: string, manifest: Manifest, task: Task, preprocessing: PreprocessorState): Promise<Uncalibrated> {
-  const spec = EnsembleSpec.parse(await readJson(dir, ensembleFiles.spec));
-  const members: ArchivePredictor[] = [];
-  let stacker: FittedModel | null = null;
-  const dispose = () => {
-    members.forEach((m) => m.dispose());
-    stacker?.dispose();
-  };
-  try {
-    for (const m of spec.members) members.push(await loadPredictor(path.join(dir, ensembleFiles.members, m.folder)));
-    if (spec.method === "stacking") stacker = await linearFamily.load(path.join(dir, ensembleFiles.stacker), task);
-  } catch (err) {
-    dispose();
-    throw err;
-  }
-  const weights = spec.members.map((m) => m.weight);
-  return {
-    manifest,
-    task,
-    preprocessing,
-    predict(table, rows) {
-      const preds = members.map((m) => m.predict(table, rows));
-      return stacker ? stacker.predict(stackingFeatures(preds, task)) : weightedAverage(preds, weights);
-    },
-    dispose,
-  };
-}
-
-/** archives written before calibration existed, and regression ones, have none */
-async function readCalibration(dir: string): Promise<CalibrationState | null> {
-  const text = await fs.readFile(path.join(dir, archiveFiles.calibration), "utf8").catch(() => null);
-  return text === null ? null : CalibrationState.parse(JSON.parse(text));
-}
-
-async function readJson(dir: string, file: string): Promise<unknown> {
-  return JSON.parse(await fs.readFile(path.join(dir, file), "utf8"));
+/** The studio's predictor for a candidate archive folder (single model or ensemble), calibrated. */
+export function loadPredictor(dir: string): Promise<ArchivePredictor> {
+  return loadArchivePredictor(dir, familyModel);
 }

@@ -5,7 +5,7 @@ import type { RunRow, TrialRow } from "../db/store";
 import { greaterIsBetter, score } from "../automl/estimation/metrics";
 import { greedyEnsemble } from "../automl/ensemble/greedy-selection";
 import { deriveSeed } from "../automl/rng";
-import { archiveFiles, readManifest } from "../export/archive";
+import { archiveFiles, readManifest } from "../export/archive-files";
 import { loadPredictor } from "../export/archive-predictor";
 import { packageVersions, type Manifest } from "../export/manifest";
 import { weightedAverage, stackingFeatures } from "../models/ensemble/combine";

@@ -8,7 +8,7 @@ import { STRATEGY_NAMES } from "../contracts/run";
 import { loadConfig } from "../config";
 import { createContext, type StudioContext } from "../context";
 import { predictCsv } from "../export/predict";
-import { readManifest } from "../export/archive";
+import { readManifest } from "../export/archive-files";
 import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { toRunDto } from "../usecases/dto";

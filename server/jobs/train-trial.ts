@@ -11,7 +11,7 @@ import { applyCalibration } from "../automl/calibration/calibration-state";
 import { createCurveStopping } from "../automl/schedulers/curve-stopping";
 import { deriveSeed } from "../automl/rng";
 import { keys } from "../storage/keys";
-import { archiveFiles } from "../export/archive";
+import { archiveFiles } from "../export/archive-files";
 import { packageVersions, type Manifest } from "../export/manifest";
 import { splitParams } from "./candidate-space";
 import { rowsMatrix, testMatrix, timingRows } from "./candidate-data";

@@ -5,7 +5,7 @@ import type { RunRow, TrialRow } from "../db/store";
 import type { FittedModel, ModelFamily, Task } from "../models/family";
 import { greaterIsBetter } from "../automl/estimation/metrics";
 import { chooseParent } from "../automl/estimation/weight-inheritance";
-import { archiveFiles } from "../export/archive";
+import { archiveFiles } from "../export/archive-files";
 import { keys } from "../storage/keys";
 import type { EstimateHooks } from "./estimate-candidate";
 import { earlierBatches } from "./propose";

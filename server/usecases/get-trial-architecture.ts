@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ArchitectureDiagramDto } from "../contracts/architecture";
 import type { StudioContext } from "../context";
-import { archiveFiles } from "../export/archive";
+import { archiveFiles } from "../export/archive-files";
 import { architectureSchema } from "../models/nas/architecture";
 import { toDiagram } from "../models/nas/diagram";
 import { NAS_SPACES } from "../models/nas/space";

@@ -1,7 +1,7 @@
 import type { TrialFeaturesDto } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { SelectionState } from "../data/selection/select";
-import { archiveFiles } from "../export/archive";
+import { archiveFiles } from "../export/archive-files";
 import { keys } from "../storage/keys";
 import { NotFoundError } from "./errors";
 

@@ -1,7 +1,7 @@
 import { compareTrials, hasScore, metricDirection } from "../contracts/run";
 import type { StudioContext } from "../context";
 import { DataError } from "../data/data-error";
-import { ArchiveNotFoundError } from "../export/archive";
+import { ArchiveNotFoundError } from "../export/archive-files";
 import type { PredictionWarning } from "../contracts/prediction";
 import { predictWithWarnings } from "../export/predict";
 import { keys } from "../storage/keys";
