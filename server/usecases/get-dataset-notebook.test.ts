@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hasNbconvert, HOSTILE_CLASSES, SKIP_REASON, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook } from "../export/notebook/testing/report-notebook-fixtures";
+import { hasNbconvert, HOSTILE_CLASSES, SKIP_REASON, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook } from "../export/notebook/testing/notebook-fixtures";
 import { describeError } from "./errors";
 import { getDatasetNotebook } from "./get-dataset-notebook";
 import { bodyOf, tempContext } from "./test-context";

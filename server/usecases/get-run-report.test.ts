@@ -1,17 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CreateRunInput } from "../contracts/run";
-import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook, SKIP_REASON } from "../export/notebook/testing/report-notebook-fixtures";
-import { Coordinator } from "../jobs/coordinator";
-import { Worker } from "../jobs/worker";
-import { initBackend } from "../models/backend";
-import { createRun } from "./create-run";
+import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook, SKIP_REASON } from "../export/notebook/testing/notebook-fixtures";
 import { describeError } from "./errors";
 import { getRun } from "./get-run";
 import { getRunReport } from "./get-run-report";
-import { bodyOf, tempContext } from "./test-context";
-import { uploadDataset } from "./upload-dataset";
+import { tempContext, trainRun } from "./test-context";
 
 const CREDIT_G = path.join(process.cwd(), "..", "shared", "datasets", "credit-g.csv");
 
@@ -22,22 +16,6 @@ beforeEach(async () => {
 afterEach(async () => ctx.dispose());
 
 const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
-
-/** uploads the CSV and trains a whole (tiny) run with one in-process worker */
-async function trainRun(csv: string | Buffer, fileName: string, run: Omit<CreateRunInput, "datasetId">): Promise<string> {
-  const ds = await uploadDataset(ctx, { fileName, body: bodyOf(csv) });
-  const created = await createRun(ctx, { ...run, datasetId: ds.id });
-  const coordinator = new Coordinator(ctx);
-  const worker = new Worker(ctx, "test-0", await initBackend());
-  for (let step = 0; step < 200; step++) {
-    await coordinator.tick();
-    const r = await ctx.store.getRun(created.id);
-    if (r && ["completed", "cancelled", "failed"].includes(r.status)) break;
-    await worker.runOne();
-  }
-  expect((await ctx.store.getRun(created.id))?.status).toBe("completed");
-  return created.id;
-}
 
 async function execute(report: { fileName: string; notebook: string }) {
   const work = await fs.mkdtemp(path.join(ctx.dir, "report-"));
@@ -51,7 +29,7 @@ describe("get-run-report", () => {
   });
 
   it.skipIf(!hasNbconvert)(`a tiny run on credit-g: the report runs headless and finds the leaderboard's best${SKIP_REASON}`, async () => {
-    const runId = await trainRun(await fs.readFile(CREDIT_G), "credit-g.csv", { label: "class", families: ["linear"], maxTrials: 3, seed: 0 });
+    const runId = await trainRun(ctx, await fs.readFile(CREDIT_G), "credit-g.csv", { label: "class", families: ["linear"], maxTrials: 3, seed: 0 });
     const report = await getRunReport(ctx, runId);
     expect(report.fileName).toBe(`run-report-${runId}.ipynb`);
     const { trials } = await getRun(ctx, runId);
@@ -68,7 +46,7 @@ describe("get-run-report", () => {
   }, 90_000);
 
   it.skipIf(!hasNbconvert)(`a run on a hostile CSV (label, file name, headers, values): the report runs and executes nothing${SKIP_REASON}`, async () => {
-    const runId = await trainRun(hostileCsv(), HOSTILE_FILE_NAME, { label: HOSTILE_LABEL, families: ["linear"], maxTrials: 2, seed: 1 });
+    const runId = await trainRun(ctx, hostileCsv(), HOSTILE_FILE_NAME, { label: HOSTILE_LABEL, families: ["linear"], maxTrials: 2, seed: 1 });
     const { work, outputs } = await execute(await getRunReport(ctx, runId));
     expect(outputs).toMatch(/\d+ candidates, \d+ with a validation score/);
     expect(outputs).toMatch(/best: candidate \d+/);

@@ -9,7 +9,7 @@ import { parseCsvFile } from "../../data/parse-csv";
 import { profileTable } from "../../data/profile";
 import { DEFAULT_MISSING_TOKENS } from "../../data/values";
 import { datasetNotebook, datasetNotebookCells, type DatasetNotebookInput } from "./dataset-notebook";
-import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_HEADERS, hostileCsv, INJECTION, SKIP_REASON, runNotebook } from "./testing/report-notebook-fixtures";
+import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_HEADERS, hostileCsv, INJECTION, SKIP_REASON, runNotebook } from "./testing/notebook-fixtures";
 
 const CREDIT_G = path.join(process.cwd(), "..", "shared", "datasets", "credit-g.csv");
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunDto, TrialDto } from "../../contracts/run";
 import { runReportCells, runReportNotebook, type RunReportInput } from "./run-report-notebook";
-import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, HOSTILE_VALUES, INJECTION, SKIP_REASON, runNotebook } from "./testing/report-notebook-fixtures";
+import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, HOSTILE_VALUES, INJECTION, SKIP_REASON, runNotebook } from "./testing/notebook-fixtures";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

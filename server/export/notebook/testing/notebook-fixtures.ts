@@ -1,4 +1,4 @@
-/** Fixtures for the data-exploration and run-report notebook tests: headless execution and a hostile CSV. */
+/** Fixtures for the tests that execute generated notebooks: headless execution and a hostile CSV. */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
