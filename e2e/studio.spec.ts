@@ -295,6 +295,17 @@ test.describe("studio main flow on credit-g", () => {
     expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", "preprocessing.json", ...(manifest.family === "ensemble" ? ["ensemble.json"] : ["model/model.json"])]));
     expect(weights.length).toBeGreaterThan(0);
     for (const w of weights) expect(files[w].byteLength).toBeGreaterThan(0);
+    // the exports: the reproducibility notebook, the studio's predictions it replays, a parameters file per model, predict.mjs
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(["notebook.ipynb", "studio-predictions.csv", "predict.mjs"]));
+    const models = Object.keys(files).filter((f) => /^(members\/\d+\/)?selection\.json$/.test(f));
+    expect(Object.keys(files).filter((f) => /^(members\/\d+\/)?portable\.json$/.test(f)).length).toBe(models.length);
+    expect(JSON.parse(new TextDecoder().decode(files["notebook.ipynb"])).nbformat).toBe(4);
+
+    // the candidate panel downloads the selected (best) candidate's notebook on its own too
+    const [notebookDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-candidate-notebook").click()]);
+    expect(notebookDownload.suggestedFilename()).toMatch(new RegExp(`^run-${runId}-candidate-\\d+\\.ipynb$`));
+    const notebook = JSON.parse((await readDownload(notebookDownload)).toString("utf8")) as { cells: { source: string[] }[] };
+    expect(notebook.cells.map((c) => c.source.join("")).join("\n")).toContain("largest difference from the studio");
     expect(manifest.label).toBe("class");
     expect(manifest.metric).toBe("auc");
     expect(manifest.problemType).toBe("binary");

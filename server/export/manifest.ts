@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { z } from "zod";
 import { ColumnType, Metric, ProblemType } from "../contracts/dataset";
+import { deriveSeed } from "../automl/rng";
 
 /** manifest.json, the first file of every candidate archive: enough to know what the model is and how it was made. */
 export const Manifest = z.object({
@@ -46,6 +47,17 @@ export const Manifest = z.object({
   createdAt: z.string(),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/**
+ * The seed the archived model's fit was given: what the notebooks' retrains (python/network.py, trees.py) need to draw the
+ * studio's initial weights, row order and dropout masks again. server/jobs/train-trial.ts seeds the refit on all
+ * non-test rows (estimate-candidate.ts's model -1) with deriveSeed(run seed, "train", trial number, "refit"), and the
+ * first validation fold with manifest.trainingSeed; the archive keeps the refit, or the first fold's model when there
+ * was no refit (manifest.refit null).
+ */
+export function keptModelSeed(manifest: Pick<Manifest, "seed" | "trialNumber" | "trainingSeed" | "refit">): number {
+  return manifest.refit ? deriveSeed(manifest.seed, "train", manifest.trialNumber, "refit") : manifest.trainingSeed;
+}
 
 const require = createRequire(import.meta.url);
 

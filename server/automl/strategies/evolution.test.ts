@@ -32,11 +32,43 @@ describe("evolution strategy", () => {
     }
   });
 
-  it("defaults to a population of 10 and tournaments of 7 (a budget of tens of trials)", () => {
-    expect(evolutionOptionsSchema.parse({})).toEqual({ population: 10, sample: 7, crossover: false });
+  it("defaults to a population of 10 and tournaments of the whole population (a budget of tens of trials)", () => {
+    expect(evolutionOptionsSchema.parse({})).toEqual({ population: 10, crossover: false });
+    // the parent is the best of the last 10 finished trials, however the tournament is drawn: a child keeps the
+    // parent's `tag` unless the tag is what it mutates
+    const tag: Distribution = { kind: "int", low: 0, high: 1000, step: 1, log: false };
+    const x: Distribution = { kind: "float", low: 0, high: 1, log: false };
+    const history: FinishedTrial[] = Array.from({ length: 14 }, (_, number) => ({
+      number,
+      params: { tag: number * 50, x: number / 20 },
+      distributions: { tag, x },
+      value: number === 2 ? -1 : number === 7 ? 0 : 1 + number,
+      state: "complete" as const,
+    }));
+    const s = createEvolutionStrategy();
+    const tags = Array.from({ length: 100 }, (_, seed) => {
+      const ctx = { history, trialNumber: 14, rng: createRng(seed), direction: "minimize" as const };
+      s.beforeTrial!(ctx);
+      return s.sample(ctx, "tag", tag) as number;
+    });
+    const inherited = tags.filter((t) => t % 50 === 0 && t <= 650);
+    expect(inherited.length).toBeGreaterThan(30);
+    // trial 7 is the best of the population; trial 2, the best ever, has aged out
+    expect(new Set(inherited)).toEqual(new Set([350]));
   });
 
-  it("gives a branch that a mutation opens the values of that branch's best trial, mutated", () => {
+  it("proposes random trials until the population is full (the first 10 by default)", () => {
+    const dist: Distribution = { kind: "float", low: 0, high: 1, log: false };
+    const history: FinishedTrial[] = Array.from({ length: 9 }, (_, number) => ({ number, params: { x: 0.5 }, distributions: { x: dist }, value: number, state: "complete" as const }));
+    for (let seed = 0; seed < 20; seed++) {
+      const s = createEvolutionStrategy();
+      const ctx = { history, trialNumber: 9, rng: createRng(seed), direction: "minimize" as const };
+      s.beforeTrial!(ctx);
+      expect(s.sample(ctx, "x", dist)).toBe(createRng(seed).float());
+    }
+  });
+
+  it("gives a branch that a mutation opens, half the time, the values of that branch's best trial, mutated, and otherwise a random draw", () => {
     const kind: Distribution = { kind: "choice", choices: ["a", "b"] };
     const width: Distribution = { kind: "int", low: 1, high: 100, step: 1, log: false };
     const rate: Distribution = { kind: "float", low: 0, high: 1, log: false };
@@ -59,10 +91,16 @@ describe("evolution strategy", () => {
       s.beforeTrial!(ctx);
       if (s.sample(ctx, "kind", kind) === "b") rates.push(s.sample(ctx, "b_rate", rate) as number);
     }
-    // half the children mutate `kind` (the other half `a_width`); their b_rate is a step from 0.2, never 0.2 itself
+    // half the children mutate `kind` (the other half `a_width`); their b_rate is never 0.2 itself
     expect(rates.length).toBeGreaterThan(150);
     expect(rates).not.toContain(0.2);
-    expect(median(rates.map((r) => Math.abs(r - 0.2)))).toBeLessThan(0.08);
+    // carried and mutated: a step from 0.2, most of them small; drawn at random: uniform on [0, 1]
+    const near = rates.filter((r) => Math.abs(r - 0.2) < 0.05).length / rates.length;
+    const far = rates.filter((r) => r > 0.6).length / rates.length;
+    // a uniform draw alone would put a tenth within 0.05 of 0.2 and two fifths above 0.6; a step alone, almost none
+    expect(near).toBeGreaterThan(0.25);
+    expect(far).toBeGreaterThan(0.15);
+    expect(far).toBeLessThan(0.35);
   });
 
   // a population of 10 whose best trial (the parent of every child: tournaments of the whole population) has x = 0.5
@@ -95,10 +133,46 @@ describe("evolution strategy", () => {
 
   it("mutates an int whose step stays inside its cell to a neighbouring value, not a uniform redraw", () => {
     const dist: Distribution = { kind: "int", low: 1, high: 16, step: 1, log: false };
-    const xs = children(parentOf(dist, 8, (i) => (i % 16) + 1), dist);
+    // the other members keep away from 8's neighbours, which a child would otherwise not repeat
+    const xs = children(parentOf(dist, 8, (i) => (i < 4 ? i + 1 : i + 3)), dist);
     expect(xs).not.toContain(8);
     // a uniform redraw of the 15 other values would give 7 or 9 a ninth of the time
     expect(xs.filter((x) => x === 7 || x === 9).length).toBeGreaterThan(200);
+  });
+
+  it("mutates again a child that repeats a configuration already tried, finished or pending", () => {
+    const dist: Distribution = { kind: "int", low: 1, high: 16, step: 1, log: false };
+    // the best member has x = 8; 7 and 9, its likeliest children, have been tried
+    const history = parentOf(dist, 8, (i) => [7, 9, 1, 2, 3, 16, 14, 13, 12, 11][i]);
+    // without the check more than half the children would be 7 or 9 (see above); after 8 repeats a child takes two
+    // steps, so none is let through here
+    expect(children(history, dist).filter((x) => x === 7 || x === 9)).toEqual([]);
+    // a neighbour that is pending in the same batch counts as tried too
+    const s = createEvolutionStrategy();
+    const withPending = (seed: number, pending: number[]) => {
+      const ctx = { history, trialNumber: 10, rng: createRng(seed), direction: "minimize" as const, pending: pending.map((x, i) => ({ number: 10 + i, params: { x }, distributions: { x: dist } })) };
+      s.beforeTrial!(ctx);
+      return s.sample(ctx, "x", dist) as number;
+    };
+    const free = Array.from({ length: 200 }, (_, seed) => withPending(seed, []));
+    expect(free.filter((x) => x === 10).length).toBeGreaterThan(0);
+    expect(Array.from({ length: 200 }, (_, seed) => withPending(seed, [10, 6]))).not.toContain(10);
+  });
+
+  it("does not spend a trial on a configuration already tried (a small discrete space)", async () => {
+    const study = new Study({ studyId: "evo", strategy: createEvolutionStrategy(), direction: "minimize", seed: 5, store: new MemoryTrialStore(), batchSize: 1 });
+    // 8 x 4 x 2 = 64 configurations; the children of one parent soon cover its one-step neighbours
+    const space = (s: Suggest) => Math.abs(s.int("a", 1, 8) - 5) + Math.abs(s.int("b", 1, 4) - 2) + (s.bool("c") ? 0 : 1);
+    const seen = new Set<string>();
+    for (let n = 0; n < 40; n++) {
+      let value = NaN;
+      const p = (await study.ask(n, (s) => (value = space(s))))!;
+      await study.tell(n, value);
+      const key = JSON.stringify(Object.entries(p.params).sort());
+      // the random phase may repeat itself; a child does not
+      if (n >= 10) expect(seen.has(key)).toBe(false);
+      seen.add(key);
+    }
   });
 
   it("makes each child differ from some population member in exactly one hyperparameter", async () => {

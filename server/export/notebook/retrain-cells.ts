@@ -2,6 +2,7 @@ import { code, markdown, type Cell } from "./ipynb";
 import type { CandidateNotebookInput, NotebookModel } from "./notebook-input";
 import { pyLiteral, pyStr } from "./py-literal";
 import { modelsOf } from "./replay-cells";
+import { keptModelSeed } from "../manifest";
 
 /** the retrain function of each portable kind (python/<kind>.py) */
 const retrainFunction = (kind: NotebookModel["portableKind"]) => `retrain_${kind}`;
@@ -16,7 +17,7 @@ export function retrainCells(input: CandidateNotebookInput): Cell[] {
   const intro = markdown(
     [
       "## 4. Retrain from scratch",
-      "The same model, built again with its settings (architecture, initialisation, optimiser, schedule, number of epochs or rounds) on the rows the studio fitted it on. Random streams differ between libraries, so the weights differ; the test metric should land within 0.02 (AUC, log loss, accuracy) or 2% (RMSE, MAE) of the studio's.",
+      "The same model, built again from scratch with its settings (architecture, initialisation, optimiser, schedule, number of epochs or rounds) on the rows the studio fitted it on, in the same order, drawing the same random numbers as the studio (the modules above port its generators to NumPy), so it lands on the studio's model up to floating-point rounding. The test metric must land within 0.02 (AUC, log loss, accuracy) or 2% (RMSE, MAE) of the studio's.",
       input.model.kind === "ensemble" ? "An ensemble retrains each member, then combines them as the studio did (its weights, or its stacker)." : "",
       hasTest ? "" : "\nThis run held out no test split, so the retrained model is scored on rows it was trained on and the comparison is printed, not asserted.",
     ].join("\n"),
@@ -49,7 +50,7 @@ function retrainModel(input: CandidateNotebookInput, m: NotebookModel): string {
     "y_fit = y[rows]",
     `spec = {"family": ${pyStr(m.manifest.family)}, "hyperparameters": ${pyLiteral(m.hyperparameters)}, "epochs": ${epochs}, "model": read_json(${pyStr(m.folder)}, "portable.json")}`,
     `weights = balanced_weights(y_fit, TASK) if ${pyLiteral(m.classWeight === "balanced")} and TASK["type"] != "regression" else None`,
-    `model = ${retrainFunction(m.portableKind)}(spec, ${x}[rows], y_fit, TASK, ${m.manifest.trainingSeed}, weights)`,
+    `model = ${retrainFunction(m.portableKind)}(spec, ${x}[rows], y_fit, TASK, ${keptModelSeed(m.manifest)}, weights)  # the seed the studio fitted this model with`,
     `preds = model.predict(${x}[EVAL_ROWS])`,
     'if TASK["type"] != "regression":',
     `    preds = apply_calibration(read_json(${pyStr(m.folder)}, "calibration.json"), preds, TASK)`,

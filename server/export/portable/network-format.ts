@@ -28,7 +28,10 @@ import type { Matrix, Task } from "../../models/family";
  * stacked searched cells (identity, add). The studio computes all of it in float32.
  *
  * Fields marked "training" do not affect predictions: they say how the studio trained the network, so that it can
- * be retrained from scratch the same way (notebook python/network.py).
+ * be retrained from scratch the same way (notebook python/network.py). The random draws (initial kernels, each
+ * epoch's row order, dropout masks) follow from the fit's seed by the family's generators, which network.py ports:
+ * mlp, TensorFlow.js's seeded initialisers (server/models/tfjs-mlp/network.ts); nas, the engine's own
+ * (server/models/nas/engine/layout.ts); both shuffle and draw masks with server/models/tfjs-mlp/rng.ts.
  */
 
 /** A float32 array: its shape and the little-endian IEEE-754 bytes of its values in row-major (C) order, base64. */

@@ -8,7 +8,8 @@ import torch.nn.functional as F
 
 # Neural networks (the studio's "mlp" and "nas" families) from their portable.json: a graph of operations on named
 # tensors in topological order (see server/export/portable/network-format.ts for every field). predict_network
-# replays it in NumPy, in float32 as the studio computes; retrain_network trains the same graph from scratch in PyTorch.
+# replays it in NumPy, in float32 as the studio computes; retrain_network trains the same graph from scratch in PyTorch,
+# drawing its initial weights, batch order and dropout masks from ports of the studio's own random generators.
 
 SELU_SCALE = 1.0507009873554805
 SELU_ALPHA = 1.6732632423543772
@@ -106,23 +107,187 @@ class RetrainedNetwork:
         return predict_network(self.model, X, self.task)
 
 
-def _initial_kernel(shape, init):
-    """A kernel drawn as the studio draws it: Glorot uniform, or He / LeCun normal redrawn beyond 2 sd."""
-    w = torch.empty(shape)
+# The studio's random streams, ported so that a retrain draws what the studio drew: the same initial weights, the
+# same batches in the same order and the same dropout masks. Every draw is an integer or float64 operation done in the
+# studio's order, so the streams agree bit for bit (the normal deviates call log and cos, which may differ from
+# JavaScript's in the last bit of a float64: a kernel weight, rounded to float32, would differ about once in 1e8).
+_U32 = 0xFFFFFFFF
+
+
+class StudioRng:
+    """
+    The studio's seeded generator, server/automl/rng.ts createRng: sfc32 (a 128-bit state) seeded through splitmix32,
+    then 12 outputs discarded. Seeds are integers below 2**32 in absolute value (the studio hashes others first).
+    """
+
+    def __init__(self, seed):
+        if not (float(seed).is_integer() and abs(seed) < 2**32):
+            raise ValueError(f"a studio seed is an integer below 2**32 in absolute value, got {seed!r}")
+        s, words = int(seed) & _U32, []
+        for _ in range(4):  # splitmix32
+            s = (s + 0x9E3779B9) & _U32
+            z = ((s ^ (s >> 16)) * 0x21F0AAAD) & _U32
+            z = ((z ^ (z >> 15)) * 0x735A2D97) & _U32
+            words.append(z ^ (z >> 15))
+        self.state = words
+        self.uint32s(12)
+
+    def uint32s(self, count):
+        """The next `count` outputs, uniform 32-bit unsigned integers, as a uint32 array (about 0.7 us each)."""
+        a, b, c, d = self.state
+        out = [0] * count
+        for i in range(count):
+            t = (a + b + d) & _U32
+            d = (d + 1) & _U32
+            a = b ^ (b >> 9)
+            b = (c + (c << 3)) & _U32
+            c = (((c << 21) | (c >> 11)) + t) & _U32
+            out[i] = t
+        self.state = [a, b, c, d]
+        return np.array(out, dtype=np.uint32)
+
+    def floats(self, count):
+        """rng.float() `count` times: uniform in [0, 1) with 53 bits, from two outputs each."""
+        u = self.uint32s(2 * count).astype(np.int64)
+        return ((u[0::2] >> 5) * 67108864 + (u[1::2] >> 6)) / 9007199254740992.0
+
+    def normals(self, count):
+        """rng.normal() `count` times: Box-Muller's cosine branch, from two floats each."""
+        f = self.floats(2 * count).tolist()
+        return [math.sqrt(-2 * math.log(1 - u)) * math.cos(2 * math.pi * v) for u, v in zip(f[0::2], f[1::2])]
+
+
+class TrainingRng:
+    """
+    A fit's generator, server/models/tfjs-mlp/rng.ts Rng (used by the mlp fit and the NAS engine alike): a StudioRng
+    read as 32-bit uniforms, for initialiser seeds, the shuffle of every epoch and dropout masks.
+    """
+
+    def __init__(self, seed):
+        self.source = StudioRng(seed)
+
+    def uniforms(self, count):
+        """next() `count` times: uniform in [0, 1), one output / 2**32 each"""
+        return self.source.uint32s(count) / 4294967296.0
+
+    def int(self):
+        """a non-negative 31-bit integer (a seed for the next generator)"""
+        return int(math.floor(self.uniforms(1)[0] * 2**31))
+
+    def shuffle(self, order):
+        """Fisher-Yates in place on a list, from its last position down, as the studio shuffles."""
+        n = len(order)
+        picks = np.floor(self.uniforms(n - 1) * np.arange(n, 1, -1)).astype(np.int64).tolist()
+        for i, j in zip(range(n - 1, 0, -1), picks):
+            order[i], order[j] = order[j], order[i]
+
+    def dropout_mask(self, rows, units, rate):
+        """An inverted-dropout mask [rows, units], row-major: 0 where the draw is below `rate`, else 1 / (1 - rate)."""
+        keep = np.float32(1 / (1 - rate))
+        return np.where(self.uniforms(rows * units) < rate, np.float32(0), keep).reshape(rows, units)
+
+
+def _alea(seed):
+    """
+    seedrandom's alea generator (Johannes Baagoe's algorithm) seeded with the string `seed`: TensorFlow.js's seeded
+    random ops (tfjs-core ops/rand_util.ts) draw from it. Returns a function giving uniforms in [0, 1).
+    """
+    n = 0xEFC8249D
+
+    def mash(text):
+        nonlocal n
+        for ch in text:
+            n += ord(ch)
+            h = 0.02519603282416938 * n
+            n = int(h) & _U32
+            h = (h - n) * n
+            n = int(h) & _U32
+            n += (h - n) * 4294967296.0
+        return (int(n) & _U32) * 2.3283064365386963e-10
+
+    s = [mash(" "), mash(" "), mash(" ")]
+    for i in range(3):
+        s[i] -= mash(seed)
+        if s[i] < 0:
+            s[i] += 1
+    carry = 1.0
+
+    def draw():
+        nonlocal carry
+        t = 2091639 * s[0] + carry * 2.3283064365386963e-10
+        carry = float(math.floor(t))
+        s[0], s[1], s[2] = s[1], s[2], t - carry
+        return s[2]
+
+    return draw
+
+
+def _tfjs_kernel(shape, init, seed):
+    """
+    A kernel as TensorFlow.js's seeded initialisers draw it (tfjs-layers initializers.ts VarianceScaling), values in
+    row-major order from _alea(str(seed)): Glorot uniform, -limit + 2 limit u with limit = sqrt(3 / max(1, (fan_in +
+    fan_out) / 2)); He / LeCun normal, tf.truncatedNormal (tfjs-core rand_util.ts MPRandGauss): Marsaglia's polar method
+    giving pairs x, y; the pair is redrawn while x lies beyond 2 sd, and y is the next value only if within 2 sd.
+    """
+    rand, count = _alea(str(seed)), shape[0] * shape[1]
     if init["distribution"] == "uniform":
-        torch.nn.init.uniform_(w, -init["limit"], init["limit"])
-    else:
-        std = init["std"]
-        torch.nn.init.trunc_normal_(w, mean=0.0, std=std, a=-2 * std, b=2 * std)
-    return w
+        limit = math.sqrt(3 * (1.0 / max(1, (shape[0] + shape[1]) / 2)))
+        values = [-limit + 2 * limit * rand() for _ in range(count)]
+        return np.array(values, dtype=np.float32).reshape(shape)
+    sd, values = init["std"], []
+    inside = lambda v: -2 * sd <= v <= 2 * sd
+    while len(values) < count:
+        while True:
+            v1, v2 = 2 * rand() - 1, 2 * rand() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                scale = math.sqrt(-2.0 * math.log(s) / s)
+                x, y = sd * v1 * scale, sd * v2 * scale
+                if inside(x):
+                    break
+        values.append(x)
+        if inside(y) and len(values) < count:
+            values.append(y)
+    return np.array(values, dtype=np.float32).reshape(shape)
 
 
-def _initial_params(model):
-    """Fresh trainable tensors per op id (kernel, bias; gamma, beta) and batch-norm moving statistics."""
+def _engine_kernel(shape, init, rng):
+    """
+    A kernel as the NAS engine draws it (server/models/nas/engine/layout.ts initialParams) from the StudioRng `rng`:
+    Glorot uniform (2 u - 1) limit; He / LeCun normal deviates redrawn beyond 2 (in sd units), times init["std"].
+    """
+    count = shape[0] * shape[1]
+    if init["distribution"] == "uniform":
+        return ((rng.floats(count) * 2 - 1) * init["limit"]).astype(np.float32).reshape(shape)
+    values = []
+    while len(values) < count:  # never draws past the last deviate kept: the next kernel starts where the studio's does
+        values += [z * init["std"] for z in rng.normals(count - len(values)) if abs(z) <= 2]
+    return np.array(values, dtype=np.float32).reshape(shape)
+
+
+def _initial_kernels(model, fit_rng):
+    """
+    Every dense op's initial kernel (by op id) as the studio's fit drew it, the first draw of the fit's TrainingRng
+    seeding them: mlp (server/models/tfjs-mlp/fit.ts, network.ts buildModel) seeds a TrainingRng whose next draws seed
+    each layer's TensorFlow.js initialiser in order; nas (nas/engine/trainer.ts) seeds one StudioRng that draws every
+    kernel in the graph's order, the head's last.
+    """
+    denses = [op for op in model["ops"] if op["op"] == "dense"]
+    seed = fit_rng.int()
+    if model["family"] == "mlp":
+        layer_seeds = TrainingRng(seed)
+        return {op["id"]: _tfjs_kernel(op["kernel"]["shape"], op["init"], layer_seeds.int()) for op in denses}
+    rng = StudioRng(seed)
+    return {op["id"]: _engine_kernel(op["kernel"]["shape"], op["init"], rng) for op in denses}
+
+
+def _initial_params(model, fit_rng):
+    """Trainable tensors per op id (kernel, bias; gamma, beta) as the studio starts them, and batch-norm moving statistics."""
+    kernels = _initial_kernels(model, fit_rng)
     params, stats = {}, {}
     for op in model["ops"]:
         if op["op"] == "dense":
-            p = {"kernel": _initial_kernel(op["kernel"]["shape"], op["init"])}
+            p = {"kernel": torch.from_numpy(kernels[op["id"]])}
             if op["bias"] is not None:
                 p["bias"] = torch.zeros(op["bias"]["shape"])
             params[op["id"]] = p
@@ -136,6 +301,31 @@ def _initial_params(model):
     return params, stats
 
 
+def _live_ops(model):
+    """The ops the output depends on: the studio neither computes, trains nor draws dropout masks for the others."""
+    by_id = {op["id"]: op for op in model["ops"]}
+    live, stack = set(), [model["output"]]
+    while stack:
+        op = by_id.get(stack.pop())
+        if op is not None and op["id"] not in live:
+            live.add(op["id"])
+            stack += op["inputs"] if "inputs" in op else [op["input"]]
+    return [op for op in model["ops"] if op["id"] in live]
+
+
+def _widths(model):
+    """The width of every tensor, by id."""
+    widths = {"input": model["inputs"]}
+    for op in model["ops"]:
+        if op["op"] == "dense":
+            widths[op["id"]] = op["kernel"]["shape"][1]
+        elif op["op"] == "concat":
+            widths[op["id"]] = sum(widths[i] for i in op["inputs"])
+        else:
+            widths[op["id"]] = widths[op["inputs"][0] if "inputs" in op else op["input"]]
+    return widths
+
+
 _TORCH_ACTIVATIONS = {
     "relu": torch.relu,
     "elu": F.elu,
@@ -146,10 +336,11 @@ _TORCH_ACTIVATIONS = {
 }
 
 
-def _train_forward(model, params, x, moments):
-    """The logits in training mode: batch statistics in batch norm (appended to moments), dropout on."""
+def _train_forward(model, ops, params, x, masks, moments):
+    """The logits in training mode, computing `ops` (the live ones): batch statistics in batch norm (appended to
+    moments), dropout by the given masks."""
     values = {"input": x}
-    for op in model["ops"]:
+    for op in ops:
         kind = op["op"]
         if kind == "dense":
             p = params[op["id"]]
@@ -166,7 +357,7 @@ def _train_forward(model, params, x, moments):
         elif kind == "activation":
             out = _TORCH_ACTIVATIONS[op["fn"]](values[op["input"]])
         elif kind == "dropout":
-            out = F.dropout(values[op["input"]], p=op["rate"], training=True)
+            out = values[op["input"]] * masks[op["id"]]
         elif kind == "identity":
             out = values[op["input"]]
         elif kind == "concat":
@@ -226,51 +417,70 @@ def _target_scaler(y):
     return {"mean": mean, "std": std if std > 0 and math.isfinite(std) else 1.0}
 
 
+def _targets(y, task, scaler):
+    """The training targets as tensors: class codes (multiclass), 0/1 labels (binary) or the standardised values."""
+    if task["type"] == "multiclass":
+        return torch.from_numpy(np.asarray(y, dtype=np.int64))
+    y = np.asarray(y, dtype=np.float32)
+    return torch.from_numpy(((y - scaler["mean"]) / scaler["std"]).astype(np.float32) if scaler else y)
+
+
+def _loss(model, z, y, w):
+    """The batch's mean loss (weighted: sum(w loss) / sum(w)), without penalties."""
+    if model["head"] == "sigmoid":
+        per_row = F.binary_cross_entropy_with_logits(z[:, 0], y, reduction="none")
+    elif model["head"] == "softmax":
+        per_row = F.cross_entropy(z, y, reduction="none")
+    else:
+        per_row = (z[:, 0] - y) ** 2
+    return per_row.mean() if w is None else (per_row * w).sum() / w.sum()
+
+
 def retrain_network(spec, X, y, task, seed, sample_weight=None):
     """
-    Trains the network of spec["model"] (a portable.json dict) from scratch as the studio trained it: the same graph
-    (widths, activations, batch norm, dropout rates), kernels drawn with the same initialisers (zero biases, batch
-    norm at identity), the same loss (class weights via sample_weight), L2 penalties, optimizer, learning rate and
-    schedule, batch size and per-epoch shuffling, for spec["epochs"] epochs with no early stopping; the final weights
-    are kept. model["training"] holds these settings as the studio derived them from spec["hyperparameters"].
-    Seeded with torch.manual_seed(seed): PyTorch's random streams differ from the studio's (TensorFlow.js and its own
-    generator), so the weights differ, but the test metric should land close to the studio's.
+    Trains the network of spec["model"] (a portable.json dict) from scratch as the studio's fit with seed `seed` did
+    (mlp: server/models/tfjs-mlp/fit.ts; nas: server/models/nas/engine/trainer.ts): the same graph, the same initial
+    weights (drawn by the ports above: zero biases, batch norm at identity), the same loss (class weights via
+    sample_weight), L2 penalties, optimizer, learning rate and schedule, and per epoch the same shuffle of the rows cut
+    into batches of batchSize, with the same dropout masks, for spec["epochs"] epochs, keeping the final weights.
+    X must hold the studio's training rows in the studio's order. What remains different is float32 rounding inside
+    the sums (PyTorch's matrix products and reductions group them differently), so the weights agree closely but not
+    bit for bit, and the gap can grow over many epochs.
     Returns a RetrainedNetwork whose .predict(X) gives the shapes predict_network gives.
     """
-    torch.manual_seed(seed)
     model = spec["model"]
     training = model["training"]
     x_all = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
     n = x_all.shape[0]
     scaler = _target_scaler(y) if task["type"] == "regression" else None
-    if task["type"] == "multiclass":
-        y_all = torch.from_numpy(np.asarray(y, dtype=np.int64))
-    elif scaler:
-        y_all = torch.from_numpy(((np.asarray(y, dtype=np.float32) - scaler["mean"]) / scaler["std"]).astype(np.float32))
-    else:
-        y_all = torch.from_numpy(np.asarray(y, dtype=np.float32))
-    w_all = None if sample_weight is None else torch.from_numpy(np.asarray(sample_weight, dtype=np.float32))
-    params, stats = _initial_params(model)
-    tensors = [t for p in params.values() for t in p.values()]
+    y_all = _targets(y, task, scaler)
+    w_all = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+    fit_rng = TrainingRng(seed)
+    params, stats = _initial_params(model, fit_rng)
+    ops = _live_ops(model)
+    widths = _widths(model)
+    dropouts = [op for op in ops if op["op"] == "dropout"]
+    tensors = [t for op in ops if op["id"] in params for t in params[op["id"]].values()]
     state = {"t": 0, "m": [torch.zeros_like(t) for t in tensors], "v": [torch.zeros_like(t) for t in tensors]}
-    penalties = [(params[op["id"]]["kernel"], op["l2"]) for op in model["ops"] if op["op"] == "dense" and op["l2"] > 0]
+    penalties = [(params[op["id"]]["kernel"], op["l2"]) for op in ops if op["op"] == "dense" and op["l2"] > 0]
     batch_size = min(training["batchSize"], n)
+    order = list(range(n))
     for epoch in range(int(spec["epochs"])):
-        order = torch.randperm(n)
+        if model["family"] == "nas":
+            order = list(range(n))  # the engine shuffles 0..n-1 afresh; the mlp fit reshuffles the last order
+        fit_rng.shuffle(order)
         for start in range(0, n, batch_size):
             rows = order[start:start + batch_size]
             w = None if w_all is None else w_all[rows]
-            if w is not None and not float(w.sum()) > 0:
-                continue  # a batch without weight carries no information
+            skip = w is not None and not float(w.sum(dtype=np.float64)) > 0  # a batch without weight carries no information
+            if skip and model["family"] == "nas":
+                continue  # the engine skips it before drawing masks, the mlp fit after
+            masks = {op["id"]: torch.from_numpy(fit_rng.dropout_mask(len(rows), widths[op["id"]], op["rate"])) for op in dropouts}
+            if skip:
+                continue
             moments = []
-            z = _train_forward(model, params, x_all[rows], moments)
-            if model["head"] == "sigmoid":
-                per_row = F.binary_cross_entropy_with_logits(z[:, 0], y_all[rows], reduction="none")
-            elif model["head"] == "softmax":
-                per_row = F.cross_entropy(z, y_all[rows], reduction="none")
-            else:
-                per_row = (z[:, 0] - y_all[rows]) ** 2
-            loss = per_row.mean() if w is None else (per_row * w).sum() / w.sum()
+            z = _train_forward(model, ops, params, x_all[rows], masks, moments)
+            loss = _loss(model, z, y_all[rows], None if w is None else torch.from_numpy(w))
             for kernel, l2 in penalties:
                 loss = loss + l2 * (kernel ** 2).sum()
             loss.backward()
