@@ -25,7 +25,8 @@ export async function exportCandidate(ctx: StudioContext, trialId: string, outDi
   });
   const { table } = await loadTable(await ctx.blobs.localPath(keys.datasetTable(run.datasetId)));
   const direction = metricDirection(run.metric);
-  const scored = (await ctx.store.listTrials(run.id))
+  const trials = await ctx.store.listTrials(run.id);
+  const scored = trials
     .filter((t) => hasScore(t))
     .sort((a, b) => (direction === "max" ? b.valScore! - a.valScore! : a.valScore! - b.valScore!) || a.number - b.number);
   const rank = scored.findIndex((t) => t.id === trial.id);
@@ -37,6 +38,7 @@ export async function exportCandidate(ctx: StudioContext, trialId: string, outDi
     candidates: scored.length,
     search: { strategy: run.strategy, scheduler: run.scheduler, estimation: run.estimation, families: run.families, reason: trial.reason, parentNumber: trial.parentNumber },
     neighbours: trial.family === ENSEMBLE_FAMILY || rank < 0 ? [] : nearestCandidates(candidate(trial), singles, direction),
+    inheritedFrom: Object.fromEntries(trials.flatMap((t) => (t.parentNumber === null ? [] : [[t.number, t.parentNumber]]))),
   });
   return trial;
 }

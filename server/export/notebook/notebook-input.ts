@@ -45,4 +45,6 @@ export interface CandidateNotebookInput {
   /** a single model, or an ensemble's members with how they combine */
   model: { kind: "single"; single: NotebookModel } | { kind: "ensemble"; method: EnsembleMethod; weights: number[]; members: NotebookModel[]; calibration: CalibrationState | null };
   neighbours: Neighbour[];
+  /** candidates (by number) that started from another's trained weights (weight inheritance): their parent's number */
+  inheritedFrom: Record<number, number>;
 }
