@@ -26,6 +26,8 @@ export function replayCells(input: CandidateNotebookInput): Cell[] {
     markdown(
       "## 3. Replay: the exported model, evaluated from its parameters\n`portable.json` holds the trained parameters (weights, trees, coefficients). The functions below evaluate them with NumPy; the calibration (if any) maps the probabilities as the studio does. The result must match the studio's predictions of the same rows.",
     ),
+    // the studio's random generator, which the trees' and networks' retrains draw from
+    ...(kinds.some((kind) => kind !== "linear") ? [code(pythonSource("rng"))] : []),
     ...kinds.map((kind) => code(pythonSource(kind))),
     code(pythonSource("calibration")),
   ];

@@ -177,7 +177,8 @@ describe("portable networks: mlp and nas", () => {
       await writeFiles(path.join(tmp, e.name), { "portable.json": e.portable, "x.bin": e.x.data, "studio.bin": e.studio, "task.json": e.task });
     }
     const out = await runPython(
-      `${pythonSource("network")}
+      `${pythonSource("rng")}
+${pythonSource("network")}
 import json, sys
 diffs = {}
 for name in sys.argv[1:]:
@@ -252,7 +253,8 @@ describe.skipIf(!hasPython)("retraining in PyTorch with the studio's random stre
       names.push(`initial-${c.name}`);
     }
     const out = await runPython(
-      `${pythonSource("network")}
+      `${pythonSource("rng")}
+${pythonSource("network")}
 import json, sys
 fit, study = TrainingRng(${seed}), StudioRng(${seed})
 order = list(range(100))
@@ -315,7 +317,8 @@ print(json.dumps({"streams": streams, "differing": differing}))
       names.push(`retrain-${c.name}`);
     }
     const out = await runPython(
-      `${pythonSource("network")}
+      `${pythonSource("rng")}
+${pythonSource("network")}
 import json, os, sys
 gaps = {}
 for case in sys.argv[1:]:
@@ -367,7 +370,8 @@ print(json.dumps(gaps))
       names.push(dir);
     }
     const out = await runPython(
-      `${pythonSource("network")}
+      `${pythonSource("rng")}
+${pythonSource("network")}
 import json, os, sys
 from sklearn.metrics import roc_auc_score
 task = {"type": "binary", "classes": ${JSON.stringify(d.task.classes)}}

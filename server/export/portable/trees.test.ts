@@ -130,7 +130,8 @@ describe("portable trees", () => {
       cases.push({ name: e.name, rows: e.x.rows, cols: e.x.cols, task: e.task });
     }
     await fs.writeFile(path.join(tmp, "cases.json"), JSON.stringify(cases));
-    const script = `${pythonSource("trees")}
+    const script = `${pythonSource("rng")}
+${pythonSource("trees")}
 import json
 diffs = {}
 for c in json.load(open("cases.json")):
@@ -181,7 +182,8 @@ async function studioAndRetrain(name: string, family: ModelFamily, params: Param
   await fs.writeFile(path.join(dir, "y.bin"), d.y);
   await fs.writeFile(path.join(dir, "w.bin"), d.sampleWeight ?? new Float32Array(0));
   await fs.writeFile(path.join(dir, "test.bin"), d.test.data);
-  const script = `${pythonSource("trees")}
+  const script = `${pythonSource("rng")}
+${pythonSource("trees")}
 import json, time
 run = json.load(open("run.json"))
 X = np.fromfile("x.bin", dtype="<f4").reshape(run["rows"], run["cols"])
@@ -271,14 +273,15 @@ describe.skipIf(!hasPython)("trees.py's retrain_trees", () => {
     // spread over exp's range and beyond it (overflow to Infinity, underflow to 0)
     const values = new Float64Array(20_000).map((_, i) => (i % 2 ? 40 : 1500) * (((i * 2654435761) % 4294967296) / 4294967296 - 0.5));
     await fs.writeFile(path.join(tmp, "values.bin"), values);
-    const script = `${pythonSource("trees")}
+    const script = `${pythonSource("rng")}
+${pythonSource("trees")}
 import json
 x = np.fromfile("values.bin", dtype="<f8")
 _js_exp(x).astype("<f8").tofile("exp.bin")
 np.array([_js_log(abs(v) + 1e-300) for v in x.tolist()], dtype="<f8").tofile("log.bin")
 print(json.dumps({
     "seeds": [derive_seed(42, "gbdt", "sampling"), derive_seed(7, "forest", "trees"), derive_seed(2**31 - 1, "train", 12, "refit")],
-    "draws": _TreeRng(derive_seed(42, "gbdt", "sampling")).uint32s(5).astype(int).tolist(),
+    "draws": StudioRng(derive_seed(42, "gbdt", "sampling")).uint32s(5).astype(int).tolist(),
 }))
 `;
     const out = JSON.parse(await runPython(script, { cwd: tmp })) as { seeds: number[]; draws: number[] };

@@ -111,52 +111,7 @@ class RetrainedNetwork:
 # same batches in the same order and the same dropout masks. Every draw is an integer or float64 operation done in the
 # studio's order, so the streams agree bit for bit (the normal deviates call log and cos, which may differ from
 # JavaScript's in the last bit of a float64: a kernel weight, rounded to float32, would differ about once in 1e8).
-_U32 = 0xFFFFFFFF
-
-
-class StudioRng:
-    """
-    The studio's seeded generator, server/automl/rng.ts createRng: sfc32 (a 128-bit state) seeded through splitmix32,
-    then 12 outputs discarded. Seeds are integers below 2**32 in absolute value (the studio hashes others first).
-    """
-
-    def __init__(self, seed):
-        if not (float(seed).is_integer() and abs(seed) < 2**32):
-            raise ValueError(f"a studio seed is an integer below 2**32 in absolute value, got {seed!r}")
-        s, words = int(seed) & _U32, []
-        for _ in range(4):  # splitmix32
-            s = (s + 0x9E3779B9) & _U32
-            z = ((s ^ (s >> 16)) * 0x21F0AAAD) & _U32
-            z = ((z ^ (z >> 15)) * 0x735A2D97) & _U32
-            words.append(z ^ (z >> 15))
-        self.state = words
-        self.uint32s(12)
-
-    def uint32s(self, count):
-        """The next `count` outputs, uniform 32-bit unsigned integers, as a uint32 array (about 0.7 us each)."""
-        a, b, c, d = self.state
-        out = [0] * count
-        for i in range(count):
-            t = (a + b + d) & _U32
-            d = (d + 1) & _U32
-            a = b ^ (b >> 9)
-            b = (c + (c << 3)) & _U32
-            c = (((c << 21) | (c >> 11)) + t) & _U32
-            out[i] = t
-        self.state = [a, b, c, d]
-        return np.array(out, dtype=np.uint32)
-
-    def floats(self, count):
-        """rng.float() `count` times: uniform in [0, 1) with 53 bits, from two outputs each."""
-        u = self.uint32s(2 * count).astype(np.int64)
-        return ((u[0::2] >> 5) * 67108864 + (u[1::2] >> 6)) / 9007199254740992.0
-
-    def normals(self, count):
-        """rng.normal() `count` times: Box-Muller's cosine branch, from two floats each."""
-        f = self.floats(2 * count).tolist()
-        return [math.sqrt(-2 * math.log(1 - u)) * math.cos(2 * math.pi * v) for u, v in zip(f[0::2], f[1::2])]
-
-
+# StudioRng, the studio's own generator, is rng.py's.
 class TrainingRng:
     """
     A fit's generator, server/models/tfjs-mlp/rng.ts Rng (used by the mlp fit and the NAS engine alike): a StudioRng
@@ -168,7 +123,7 @@ class TrainingRng:
 
     def uniforms(self, count):
         """next() `count` times: uniform in [0, 1), one output / 2**32 each"""
-        return self.source.uint32s(count) / 4294967296.0
+        return self.source.uniforms(count)
 
     def int(self):
         """a non-negative 31-bit integer (a seed for the next generator)"""
@@ -199,11 +154,11 @@ def _alea(seed):
         for ch in text:
             n += ord(ch)
             h = 0.02519603282416938 * n
-            n = int(h) & _U32
+            n = int(h) & _MASK32
             h = (h - n) * n
-            n = int(h) & _U32
+            n = int(h) & _MASK32
             n += (h - n) * 4294967296.0
-        return (int(n) & _U32) * 2.3283064365386963e-10
+        return (int(n) & _MASK32) * 2.3283064365386963e-10
 
     s = [mash(" "), mash(" "), mash(" ")]
     for i in range(3):

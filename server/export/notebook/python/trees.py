@@ -119,67 +119,8 @@ def predict_trees(model, X, task):
 # The same seed draws the same rows, columns and thresholds from the same generator, sums are added in the studio's
 # order, and exp and log are computed as the studio's JavaScript engine (V8) computes them. Given the rows the studio
 # trained on, in its order, and its seed, the retrained trees are the studio's, node for node and bit for bit.
+# The generator (StudioRng) and the seed derivation (derive_seed) are rng.py's.
 # ---------------------------------------------------------------------------------------------------------------------
-
-_MASK32 = 0xFFFFFFFF
-
-
-def _imul(a, b):
-    """JavaScript's Math.imul on 32-bit words: the low 32 bits of the product."""
-    return (a * b) & _MASK32
-
-
-def derive_seed(seed, *parts):
-    """server/automl/rng.ts deriveSeed: cyrb53 over the parts, each tagged with its type and length ("n2:42" for the
-    number 42, "s4:gbdt" for the text "gbdt"); a non-negative 31-bit integer."""
-    h1, h2 = 0xDEADBEEF, 0x41C6CE57
-    for part in (seed, *parts):
-        if isinstance(part, str):
-            text = f"s{len(part)}:{part}"
-        else:
-            digits = str(int(part)) if float(part).is_integer() else repr(float(part))
-            text = f"n{len(digits)}:{digits}"
-        for ch in text:  # the studio's parts are ASCII: one UTF-16 code unit per character, as charCodeAt reads them
-            h1 = _imul(h1 ^ ord(ch), 2654435761)
-            h2 = _imul(h2 ^ ord(ch), 1597334677)
-    h1 = _imul(h1 ^ (h1 >> 16), 2246822507)
-    h1 ^= _imul(h2 ^ (h2 >> 13), 3266489909)
-    h2 = _imul(h2 ^ (h2 >> 16), 2246822507)
-    h2 ^= _imul(h1 ^ (h1 >> 13), 3266489909)
-    return (h1 ^ h2) >> 1
-
-
-class _TreeRng:
-    """server/automl/rng.ts createRng: the sfc32 generator seeded through splitmix32, word for word."""
-
-    def __init__(self, seed):
-        s = int(seed) & _MASK32 if float(seed).is_integer() and abs(seed) < 2**32 else derive_seed(seed)
-        words = []
-        for _ in range(4):
-            s = (s + 0x9E3779B9) & _MASK32
-            z = _imul(s ^ (s >> 16), 0x21F0AAAD)
-            z = _imul(z ^ (z >> 15), 0x735A2D97)
-            words.append(z ^ (z >> 15))
-        self.state = words
-        self.uint32s(12)  # as the studio, let the state mix before the first output
-
-    def uint32s(self, count):
-        """The next `count` outputs, as a float64 array of whole numbers in [0, 2**32)."""
-        a, b, c, d = self.state
-        out = [0] * count
-        for i in range(count):
-            t = (a + b + d) & _MASK32
-            d = (d + 1) & _MASK32
-            a = b ^ (b >> 9)
-            b = (c + (c << 3)) & _MASK32
-            c = (((c << 21) | (c >> 11)) + t) & _MASK32
-            out[i] = t
-        self.state = [a, b, c, d]
-        return np.array(out, dtype=np.float64)
-
-    def uniforms(self, count):
-        """server/models/shared/row-subset.ts uniform(): one output over 2**32, in [0, 1)."""
-        return self.uint32s(count) / 4294967296.0
 
 
 def _row_subset(rows, limit, seed):
@@ -187,7 +128,7 @@ def _row_subset(rows, limit, seed):
     rows_all = np.arange(rows)
     if rows <= limit:
         return rows_all
-    u = _TreeRng(seed).uniforms(limit)
+    u = StudioRng(seed).uniforms(limit)
     for i in range(limit):
         j = i + int(u[i] * (rows - i))
         rows_all[i], rows_all[j] = rows_all[j], rows_all[i]
@@ -748,7 +689,7 @@ def _fit_boosted(spec, X, y, task, seed, w):
     raw = np.tile(np.asarray(base, dtype=np.float64), (n, 1))
     exps = np.zeros((n, k))
     grad, hess = _gradients(task, raw, exps, y, w, True)
-    rng = _TreeRng(derive_seed(seed, "gbdt", "sampling"))
+    rng = StudioRng(derive_seed(seed, "gbdt", "sampling"))
     weighted = np.flatnonzero(w > 0)  # rows of weight 0 are never in a sample
     pool = list(bins.splittable)
     take = len(pool)
@@ -1153,7 +1094,7 @@ def _fit_forest(spec, X, y, task, seed, w):
         "random_thresholds": hp["kind"] == "extra_trees",
     }
     bootstrap = hp.get("bootstrap", hp["kind"] == "random_forest")
-    rng = _TreeRng(derive_seed(seed, "forest", "trees"))
+    rng = StudioRng(derive_seed(seed, "forest", "trees"))
     grower = _ForestGrower(bins, rules, channels, k, mean, rng)
     trees = []
     for _ in range(int(spec["epochs"])):
