@@ -17,26 +17,10 @@ const outputsOf = (task: Task) => (task.type === "multiclass" ? task.classes.len
  * the bit.
  */
 export async function portableTrees(modelDir: string, task: Task, family: "gbdt" | "forest"): Promise<PortableTrees> {
-  if (family === "gbdt") {
-    const parts = await loadGbdt(modelDir, task);
-    return {
-      kind: "trees",
-      family,
-      task: { type: parts.task.type, classes: parts.task.classes },
-      features: parts.features,
-      outputs: outputsOf(parts.task),
-      baseScore: Array.from(parts.baseScore),
-      trees: parts.trees.map((t) => portableTree(t, t.value)),
-    };
-  }
-  const parts = await loadForest(modelDir, task);
-  return {
-    kind: "trees",
-    family,
-    task: { type: parts.task.type, classes: parts.task.classes },
-    features: parts.features,
-    outputs: outputsOf(parts.task),
-    baseScore: [],
-    trees: parts.trees.map(({ tree, values }) => portableTree(tree, values)),
-  };
+  const { parts, baseScore, trees } =
+    family === "gbdt"
+      ? await loadGbdt(modelDir, task).then((parts) => ({ parts, baseScore: Array.from(parts.baseScore), trees: parts.trees.map((t) => portableTree(t, t.value)) }))
+      : await loadForest(modelDir, task).then((parts) => ({ parts, baseScore: [], trees: parts.trees.map(({ tree, values }) => portableTree(tree, values)) }));
+  const common = { task: { type: parts.task.type, classes: parts.task.classes }, features: parts.features, outputs: outputsOf(parts.task) };
+  return { kind: "trees", family, ...common, baseScore, trees };
 }
