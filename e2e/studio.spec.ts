@@ -211,6 +211,16 @@ test.describe("studio main flow on credit-g", () => {
     await expect(bars.first()).toBeVisible();
     await expect(insight.locator('[data-testid="importance-bar"][data-param="learning_rate"]')).toContainText(/learning_rate\s*[\d.]+%/);
     await expect(insight.getByTestId("parallel-coordinates").locator("path")).toHaveCount(TRIALS);
+    // score against cost: the Pareto front's table (the chart's text alternative) lists the top scorer, which is
+    // always on the front (with a tie for the top score, the cheapest of the tied is)
+    const pareto = insight.getByTestId("pareto-chart");
+    await expect(pareto.locator('div[role="img"]')).toHaveAttribute("aria-label", /Pareto front/);
+    await expect(pareto.getByTestId("pareto-table").getByTestId("pareto-row").first()).toBeVisible();
+    // (the best row's number cell ends with a ★)
+    const ranked = await rows.evaluateAll((els) => els.map((e) => ({ number: e.querySelector("td")?.textContent?.match(/\d+/)?.[0], val: e.querySelector('[data-testid="val-score"]')?.textContent?.trim() })));
+    const topNumbers = ranked.filter((r) => r.val === ranked[0].val).map((r) => r.number);
+    const frontNumbers = await pareto.getByTestId("pareto-row").evaluateAll((els) => els.map((e) => e.getAttribute("data-number")));
+    expect(frontNumbers.some((n) => topNumbers.includes(n ?? "")), `a top scorer (#${topNumbers.join(", #")}) is on the front (#${frontNumbers.join(", #")})`).toBe(true);
   });
 
   test("3b. cancel a second run, then continue it with more trials", async () => {

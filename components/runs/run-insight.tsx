@@ -1,15 +1,37 @@
 "use client";
 
+import { useMemo } from "react";
 import type { RunInsightDto } from "@/server/contracts/insight";
+import { hasScore, type Direction, type TrialDto } from "@/server/contracts/run";
 import { OptimizationHistory } from "../charts/optimization-history";
 import { ParallelCoordinates } from "../charts/parallel-coordinates";
 import { ParamImportance } from "../charts/param-importance";
+import { ParetoChart } from "../charts/pareto-chart";
 import { useRunInsight } from "../queries/get-run-insight";
 import { ErrorMessage } from "../ui/error-message";
 
-/** What the finished trials say about the search: its progress, where the good trials lie, which settings matter. */
-export function RunInsight({ runId, active, metricLabel }: { runId: string; active: boolean; metricLabel: string }) {
+/**
+ * What the finished trials say about the search: its progress, where the good trials lie, which settings matter, and
+ * what each finished candidate (ensembles included) costs for its score. `trials` are the run's candidates (the
+ * leaderboard's); onSelect selects a candidate on the run page.
+ */
+export function RunInsight({
+  runId,
+  active,
+  metricLabel,
+  trials,
+  direction,
+  onSelect,
+}: {
+  runId: string;
+  active: boolean;
+  metricLabel: string;
+  trials: TrialDto[];
+  direction: Direction;
+  onSelect?: (id: string) => void;
+}) {
   const { data, error, isPending } = useRunInsight(runId, active);
+  const finished = useMemo(() => trials.filter(hasScore), [trials]);
   return (
     <section className="card insight" data-testid="run-insight">
       <h2>Search insight</h2>
@@ -17,6 +39,16 @@ export function RunInsight({ runId, active, metricLabel }: { runId: string; acti
       {isPending ? <p className="muted">Loading the insight…</p> : null}
       {data && data.finishedTrials === 0 ? <p className="muted">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
       {data && data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
+      {finished.length > 0 ? (
+        <div className="insight-part" data-testid="pareto-chart">
+          <h3>Score against cost</h3>
+          <p className="muted small">
+            Each finished candidate&apos;s validation {metricLabel} against what it costs; the Pareto front (no other candidate at least as good on both and better on one) is highlighted and
+            joined, the dominated ones dimmed.
+          </p>
+          <ParetoChart trials={finished} direction={direction} metricLabel={metricLabel} onSelect={onSelect} />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -135,7 +135,7 @@ export function RunPage({ id }: { id: string }) {
         <Leaderboard run={run} trials={trials} selectedId={selectedId} onSelect={setSelected} />
       </section>
 
-      <RunInsight runId={run.id} active={active} metricLabel={metric} />
+      <RunInsight runId={run.id} active={active} metricLabel={metric} trials={trials} direction={run.direction} onSelect={setSelected} />
 
       {selectedTrial ? (
         <section className="card" data-testid="learning-curve">
