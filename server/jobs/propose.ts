@@ -8,6 +8,7 @@ import type { TrialResult } from "../automl/store/trial-store";
 import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
+import { tpeOptionsSchema } from "../automl/strategies/tpe";
 import { Study } from "../automl/study";
 import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
 import { candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
@@ -22,6 +23,30 @@ export const BATCH_SIZE = 4;
 export function earlierBatches<T extends { number: number }>(trials: readonly T[], number: number): T[] {
   const batchStart = Math.floor(number / BATCH_SIZE) * BATCH_SIZE;
   return trials.filter((t) => t.number < batchStart);
+}
+
+/**
+ * How many of a run's first trials the strategy proposes without looking at any result, so that the determinism rule
+ * need not hold them back: TPE samples at random until nStartup trials have finished, and under batches of BATCH_SIZE
+ * trial n sees the floor(n / BATCH_SIZE) * BATCH_SIZE trials before its batch, so every trial below nStartup rounded
+ * up to a whole batch (12 for nStartup 10) is a default candidate or a random draw from its own seeded generator —
+ * the same proposal whichever results it could see. Those trials form one opening batch: each starts as soon as a
+ * worker is free instead of waiting for the slowest trial of the batch before (on large data a network's default
+ * trial can take most of a short budget, and batches of 4 left the other worker idle behind it). The proposals, and
+ * so the leaderboard of a run with a trial budget, are exactly those of batches of 4. Only for full and learning-curve
+ * estimation: lower-fidelity screening and weight inheritance rely on the batches of 4 (earlierBatches). Random search
+ * never looks at results, so its runs need no batches at all. 0: the batches of BATCH_SIZE from the first trial.
+ */
+export function historyFreeTrials(run: Pick<RunRow, "strategy" | "estimation" | "scheduler">): number {
+  if (createScheduler(run.scheduler) || (run.estimation !== "full" && run.estimation !== "curve")) return 0;
+  if (run.strategy === "random") return Infinity;
+  if (run.strategy === "tpe") return Math.ceil(tpeOptionsSchema.parse({}).nStartup / BATCH_SIZE) * BATCH_SIZE;
+  return 0;
+}
+
+/** the first trial number of trial `number`'s batch, with the opening batch of historyFreeTrials */
+export function batchStartOf(number: number, historyFree: number): number {
+  return number < historyFree ? 0 : Math.floor(number / BATCH_SIZE) * BATCH_SIZE;
 }
 
 /**
@@ -44,6 +69,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   }
   // a scheduler sets the batches: a Hyperband bracket is one batch; ASHA proposes without waiting
   const batching = createScheduler(run.scheduler)?.batchStart;
+  const historyFree = historyFreeTrials(run);
   const study = new Study({
     studyId: run.id,
     strategy: createStrategy(run.strategy),
@@ -52,6 +78,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     store,
     batchSize: BATCH_SIZE,
     ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
+    ...(!batching && historyFree > 0 && { batchStart: (n: number) => batchStartOf(n, historyFree) }),
   });
   const proposal = await study.ask(number, space, defaultCandidates(families, task)[number]);
   return proposal && { family: chosenFamily(proposal.params, run.families), params: proposal.params };
