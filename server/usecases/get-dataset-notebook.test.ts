@@ -1,10 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hasNbconvert, HOSTILE_CLASSES, SKIP_REASON, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook } from "../export/notebook/testing/notebook-fixtures";
-import { describeError } from "./errors";
+import { executeNotebook, hasNbconvert, HOSTILE_CLASSES, SKIP_REASON, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv } from "../export/notebook/testing/notebook-fixtures";
 import { getDatasetNotebook } from "./get-dataset-notebook";
-import { bodyOf, tempContext } from "./test-context";
+import { bodyOf, statusOf, tempContext } from "./test-context";
 import { uploadDataset } from "./upload-dataset";
 
 const CREDIT_G = path.join(process.cwd(), "..", "shared", "datasets", "credit-g.csv");
@@ -15,7 +14,6 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.dispose());
 
-const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
 type Nb = { cells: { cell_type: string; source: string[] }[] };
 const markdownOf = (notebook: string) =>
   (JSON.parse(notebook) as Nb).cells
@@ -23,19 +21,11 @@ const markdownOf = (notebook: string) =>
     .map((c) => c.source.join(""))
     .join("\n");
 
-/** writes the notebook beside a copy of the CSV under the dataset's own name (as a user downloads both) and runs it */
-async function execute(notebook: { fileName: string; notebook: string }, csv: string | Buffer, csvName: string) {
-  const work = await fs.mkdtemp(path.join(ctx.dir, "nb-"));
-  await fs.writeFile(path.join(work, csvName), csv);
-  await fs.writeFile(path.join(work, notebook.fileName), notebook.notebook);
-  return { work, ...(await runNotebook(work, notebook.fileName)) };
-}
-
 describe("get-dataset-notebook", () => {
   it("answers 404 for an unknown dataset and 400 for a column that is not there", async () => {
     const ds = await uploadDataset(ctx, { fileName: "d.csv", body: bodyOf("a,b\n1,x\n2,y\n3,x\n") });
-    expect(await status(getDatasetNotebook(ctx, "nope"))).toBe(404);
-    expect(await status(getDatasetNotebook(ctx, ds.id, { label: "zz" }))).toBe(400);
+    expect(await statusOf(getDatasetNotebook(ctx, "nope"))).toBe(404);
+    expect(await statusOf(getDatasetNotebook(ctx, ds.id, { label: "zz" }))).toBe(400);
     const plain = await getDatasetNotebook(ctx, ds.id, { label: "" });
     expect(plain.fileName).toBe("d-exploration.ipynb");
     expect(markdownOf(plain.notebook)).not.toContain("## The label");
@@ -60,7 +50,7 @@ describe("get-dataset-notebook", () => {
     const regression = await getDatasetNotebook(ctx, ds.id, { label: "score", problemType: "regression" });
     expect(markdownOf(regression.notebook)).toContain("## The label: score (regression)");
     if (hasNbconvert) {
-      const { outputs } = await execute(regression, `${lines.join("\n")}\n`, "checks.csv");
+      const { outputs } = await executeNotebook(ctx.dir, regression, { "checks.csv": `${lines.join("\n")}\n` });
       expect(outputs).toContain("Every statistic matches the studio's profile");
       expect(outputs).toContain("20 duplicated rows");
       expect(outputs).toMatch(/count\s+200\.0/);
@@ -73,7 +63,7 @@ describe("get-dataset-notebook", () => {
     const notebook = await getDatasetNotebook(ctx, ds.id, { label: "class" });
     expect(notebook.fileName).toBe("credit-g-exploration.ipynb");
     expect(markdownOf(notebook.notebook)).toContain("| good | 700 | 70.0% |");
-    const { outputs } = await execute(notebook, bytes, ds.name);
+    const { outputs } = await executeNotebook(ctx.dir, notebook, { [ds.name]: bytes });
     expect(outputs).toContain(`SHA-256 matches the studio's: ${ds.sha256}`);
     expect(outputs).toContain("1000 rows x 21 columns");
     expect(outputs).toMatch(/Every statistic matches the studio's profile \(\d+ checked/);
@@ -91,7 +81,7 @@ describe("get-dataset-notebook", () => {
     const bytes = Buffer.from(`${rows.join("\r\n")}\r\n`, "latin1");
     const ds = await uploadDataset(ctx, { fileName: "dates;latin1.csv", body: bodyOf(bytes) });
     expect(ds.columns.map((c) => c.type)).toEqual(["datetime", "datetime", "numeric", "categorical", "categorical", "identifier", "text"]);
-    const { outputs } = await execute(await getDatasetNotebook(ctx, ds.id, { label: "y" }), bytes, ds.name);
+    const { outputs } = await executeNotebook(ctx.dir, await getDatasetNotebook(ctx, ds.id, { label: "y" }), { [ds.name]: bytes });
     expect(outputs).toContain("50 rows x 7 columns");
     expect(outputs).toMatch(/Every statistic matches the studio's profile \(\d+ checked/);
     expect(outputs).toContain("Genève");
@@ -103,7 +93,7 @@ describe("get-dataset-notebook", () => {
     expect(ds.name).toBe(HOSTILE_FILE_NAME);
     const notebook = await getDatasetNotebook(ctx, ds.id, { label: HOSTILE_LABEL });
     expect(notebook.fileName).toMatch(/^[A-Za-z0-9._-]+-exploration\.ipynb$/);
-    const { work, outputs } = await execute(notebook, csv, ds.name);
+    const { work, outputs } = await executeNotebook(ctx.dir, notebook, { [ds.name]: csv });
     expect(outputs).toContain("60 rows x 14 columns");
     expect(outputs).toContain("Every statistic matches the studio's profile");
     expect(outputs).toContain("The class counts match the studio's.");

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { ProblemType } from "../contracts/dataset";
 import type { StudioContext } from "../context";
 import { numbersOf, stringAt } from "../data/column-values";
-import { DataError } from "../data/data-error";
 import { labelWarnings } from "../data/guardrails";
 import type { InferredType } from "../data/infer-types";
 import { ENCODING_SNIFF_BYTES, SNIFF_BYTES, detectDelimiter, detectEncoding, hasUtf8Bom } from "../data/sniff";
@@ -15,7 +14,7 @@ import { keys } from "../storage/keys";
 import { toDatasetDto } from "./dto";
 import { NotFoundError } from "./errors";
 import { readDatasetWarnings } from "./get-dataset";
-import { readLabelOptions } from "./label-options";
+import { resolveLabel } from "./label-options";
 
 /** GET /api/datasets/:id/notebook[?label=NAME[&problemType=TYPE]]: without a label, the notebook has no label section */
 export const DatasetNotebookQuery = z.object({
@@ -62,10 +61,7 @@ async function readDialect(ctx: StudioContext, datasetId: string): Promise<CsvDi
 
 async function labelSection(ctx: StudioContext, datasetId: string, query: z.output<typeof DatasetNotebookQuery>): Promise<LabelSection | null> {
   if (!query.label) return null;
-  const option = (await readLabelOptions(ctx, datasetId)).find((l) => l.name === query.label);
-  if (!option) throw new DataError(`There is no column named "${query.label}" in this dataset.`);
-  const problemType = query.problemType ?? option.problemType;
-  if (!problemType) throw new DataError(`${query.label} cannot be a label: ${option.reason}.`);
+  const { problemType } = await resolveLabel(ctx, datasetId, query.label, query.problemType);
   const { table, types } = await loadTable(await ctx.blobs.localPath(keys.datasetTable(datasetId)));
   const { associations, warnings } = labelWarnings(table, types, query.label, problemType);
   const { classes, missing } = labelValues(table, types, query.label, problemType);

@@ -2,10 +2,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LabelReportDto, LabelReportQuery } from "../contracts/dataset-api";
-import { describeError } from "./errors";
 import { getDataset } from "./get-dataset";
 import { getLabelReport } from "./get-label-report";
-import { bodyOf, tempContext } from "./test-context";
+import { bodyOf, statusOf, tempContext } from "./test-context";
 import { uploadDataset } from "./upload-dataset";
 
 let ctx: Awaited<ReturnType<typeof tempContext>>;
@@ -14,7 +13,6 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.dispose());
 
-const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
 
 /**
  * 200 rows: a row number, a feature that partly tells the outcome, a copy of the outcome under another name (a leak), a constant, a numeric score,
@@ -67,10 +65,10 @@ describe("get-label-report", () => {
 
   it("answers 404 for an unknown dataset and 400 for a bad label or query", async () => {
     const ds = await uploadDataset(ctx, { fileName: "leaky.csv", body: bodyOf(csv()) });
-    expect(await status(getLabelReport(ctx, "nope", { label: "outcome" }))).toBe(404);
-    expect(await status(getLabelReport(ctx, ds.id, { label: "nope" }))).toBe(400);
-    expect(await status(getLabelReport(ctx, ds.id, { label: "const", problemType: "binary" }))).toBe(400); // one class
-    expect(await status(getLabelReport(ctx, ds.id, { label: "outcome", problemType: "regression" }))).toBe(400); // text
+    expect(await statusOf(getLabelReport(ctx, "nope", { label: "outcome" }))).toBe(404);
+    expect(await statusOf(getLabelReport(ctx, ds.id, { label: "nope" }))).toBe(400);
+    expect(await statusOf(getLabelReport(ctx, ds.id, { label: "const", problemType: "binary" }))).toBe(400); // one class
+    expect(await statusOf(getLabelReport(ctx, ds.id, { label: "outcome", problemType: "regression" }))).toBe(400); // text
     expect(LabelReportQuery.safeParse({}).success).toBe(false);
     expect(LabelReportQuery.safeParse({ label: "x", problemType: "ranking" }).success).toBe(false);
     expect(LabelReportQuery.parse({ label: "x" })).toEqual({ label: "x" });

@@ -1,11 +1,10 @@
 import type { LabelReportDto, LabelReportQuery } from "../contracts/dataset-api";
 import type { StudioContext } from "../context";
-import { DataError } from "../data/data-error";
 import { labelWarnings } from "../data/guardrails";
 import { loadTable } from "../data/table-store";
 import { keys } from "../storage/keys";
 import { NotFoundError } from "./errors";
-import { readLabelOptions } from "./label-options";
+import { resolveLabel } from "./label-options";
 
 /**
  * The guardrails that depend on the label: each column's association with it (normalised mutual information),
@@ -16,10 +15,7 @@ import { readLabelOptions } from "./label-options";
 export async function getLabelReport(ctx: StudioContext, datasetId: string, query: LabelReportQuery): Promise<LabelReportDto> {
   const row = await ctx.store.getDataset(datasetId);
   if (!row) throw new NotFoundError("The dataset");
-  const option = (await readLabelOptions(ctx, datasetId)).find((l) => l.name === query.label);
-  if (!option) throw new DataError(`There is no column named "${query.label}" in this dataset.`);
-  const problemType = query.problemType ?? option.problemType;
-  if (!problemType) throw new DataError(`${query.label} cannot be a label: ${option.reason}.`);
+  const { problemType } = await resolveLabel(ctx, datasetId, query.label, query.problemType);
   const { table, types } = await loadTable(await ctx.blobs.localPath(keys.datasetTable(datasetId)));
   const { associations, warnings } = labelWarnings(table, types, query.label, problemType);
   return { label: query.label, problemType, associations, warnings };

@@ -1,11 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, runNotebook, SKIP_REASON } from "../export/notebook/testing/notebook-fixtures";
-import { describeError } from "./errors";
+import { executeNotebook, hasNbconvert, HOSTILE_FILE_NAME, HOSTILE_LABEL, hostileCsv, SKIP_REASON } from "../export/notebook/testing/notebook-fixtures";
 import { getRun } from "./get-run";
 import { getRunReport } from "./get-run-report";
-import { tempContext, trainRun } from "./test-context";
+import { statusOf, tempContext, trainRun } from "./test-context";
 
 const CREDIT_G = path.join(process.cwd(), "..", "shared", "datasets", "credit-g.csv");
 
@@ -15,17 +14,10 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.dispose());
 
-const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
-
-async function execute(report: { fileName: string; notebook: string }) {
-  const work = await fs.mkdtemp(path.join(ctx.dir, "report-"));
-  await fs.writeFile(path.join(work, report.fileName), report.notebook);
-  return { work, ...(await runNotebook(work, report.fileName)) };
-}
 
 describe("get-run-report", () => {
   it("answers 404 for an unknown run", async () => {
-    expect(await status(getRunReport(ctx, "nope"))).toBe(404);
+    expect(await statusOf(getRunReport(ctx, "nope"))).toBe(404);
   });
 
   it.skipIf(!hasNbconvert)(`a tiny run on credit-g: the report runs headless and finds the leaderboard's best${SKIP_REASON}`, async () => {
@@ -34,7 +26,7 @@ describe("get-run-report", () => {
     expect(report.fileName).toBe(`run-report-${runId}.ipynb`);
     const { trials } = await getRun(ctx, runId);
     const best = trials[0];
-    const { outputs } = await execute(report);
+    const { outputs } = await executeNotebook(ctx.dir, report);
     expect(outputs).toContain(`${trials.length} candidates, ${trials.length} with a validation score (auc, higher is better)`);
     expect(outputs).toContain(`best: candidate ${best.number} (${best.family}), validation auc ${best.valScore!.toFixed(4)}, test auc ${best.testScore!.toFixed(4)}`);
     expect(outputs).toContain(`best after ${trials.length} scored candidates: ${best.valScore!.toFixed(4)}`);
@@ -47,7 +39,7 @@ describe("get-run-report", () => {
 
   it.skipIf(!hasNbconvert)(`a run on a hostile CSV (label, file name, headers, values): the report runs and executes nothing${SKIP_REASON}`, async () => {
     const runId = await trainRun(ctx, hostileCsv(), HOSTILE_FILE_NAME, { label: HOSTILE_LABEL, families: ["linear"], maxTrials: 2, seed: 1 });
-    const { work, outputs } = await execute(await getRunReport(ctx, runId));
+    const { work, outputs } = await executeNotebook(ctx.dir, await getRunReport(ctx, runId));
     expect(outputs).toMatch(/\d+ candidates, \d+ with a validation score/);
     expect(outputs).toMatch(/best: candidate \d+/);
     await expect(fs.access(path.join(work, "PWNED"))).rejects.toThrow();

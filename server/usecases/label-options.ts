@@ -4,6 +4,8 @@ import { LabelOption, type MetricOptions } from "../contracts/dataset-api";
 import type { InferredType } from "../data/infer-types";
 import { defaultMetric, detectProblemType, metricsFor } from "../data/problem-type";
 import type { Table } from "../data/table";
+import { DataError } from "../data/data-error";
+import type { StudioContext } from "../context";
 import { datasetDerivedFile } from "./dataset-derived-file";
 
 const PROBLEM_WORDS: Record<ProblemType, string> = {
@@ -32,4 +34,16 @@ export function metricOptions(): Record<ProblemType, MetricOptions> {
   const out = {} as Record<ProblemType, MetricOptions>;
   for (const p of ProblemType.options) out[p] = { metrics: metricsFor(p), default: defaultMetric(p) };
   return out;
+}
+
+/**
+ * The label a request names, with its problem type (the one detected for the column unless given): a DataError names
+ * what is wrong when the column does not exist or cannot be a label.
+ */
+export async function resolveLabel(ctx: StudioContext, datasetId: string, label: string, problemType?: ProblemType): Promise<{ label: string; problemType: ProblemType }> {
+  const option = (await readLabelOptions(ctx, datasetId)).find((l) => l.name === label);
+  if (!option) throw new DataError(`There is no column named "${label}" in this dataset.`);
+  const resolved = problemType ?? option.problemType;
+  if (!resolved) throw new DataError(`${label} cannot be a label: ${option.reason}.`);
+  return { label, problemType: resolved };
 }

@@ -1,15 +1,10 @@
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_PREDICT_ROWS, ModelInfoDto, PredictRowsDto, type RowValue } from "../contracts/deployment";
-import { Coordinator } from "../jobs/coordinator";
-import { Worker } from "../jobs/worker";
-import { initBackend } from "../models/backend";
 import type { TrialRow } from "../db/store";
 import { parseNumber } from "../data/values";
-import { createRun } from "./create-run";
 import { deleteRun } from "./delete-run";
 import { deployCandidate } from "./deploy-candidate";
 import { describeError } from "./errors";
@@ -19,9 +14,8 @@ import { listDeployments } from "./list-deployments";
 import { predict } from "./predict";
 import { predictRows } from "./predict-rows";
 import { PredictorCache } from "./predictor-cache";
-import { bodyOf, tempContext } from "./test-context";
+import { bodyOf, statusOf, tempContext, trainRun } from "./test-context";
 import { undeployCandidate } from "./undeploy-candidate";
-import { uploadDataset } from "./upload-dataset";
 
 /**
  * Deployments and real-time predictions against a real studio (SQLite, files) and a real run: credit-g (1000 rows,
@@ -37,7 +31,6 @@ let ensemble: TrialRow;
 let header: string[] = [];
 let cells: string[][] = [];
 
-const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => ({ status: 0, message: "" }),
@@ -50,19 +43,8 @@ const csvOf = (rows: string[][]) => Papa.unparse([header, ...rows]) + "\n";
 
 beforeAll(async () => {
   ctx = await tempContext();
-  const ds = await uploadDataset(ctx, { fileName: "credit-g.csv", body: createReadStream(CREDIT) });
-  const run = await createRun(ctx, { datasetId: ds.id, label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" });
-  runId = run.id;
-  const coordinator = new Coordinator(ctx);
-  const worker = new Worker(ctx, "test-0", await initBackend());
-  for (let step = 0; step < 100; step++) {
-    await coordinator.tick();
-    const r = await ctx.store.getRun(run.id);
-    if (r && ["completed", "cancelled", "failed"].includes(r.status)) break;
-    await worker.runOne();
-  }
-  expect((await ctx.store.getRun(run.id))?.status).toBe("completed");
-  const trials = await ctx.store.listTrials(run.id);
+  runId = await trainRun(ctx, await fs.readFile(CREDIT), "credit-g.csv", { label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" });
+  const trials = await ctx.store.listTrials(runId);
   single = trials.find((t) => t.family === "gbdt" && t.status === "done")!;
   ensemble = trials.find((t) => t.family === "ensemble" && t.status === "done")!;
   expect(single && ensemble).toBeTruthy();
@@ -91,15 +73,15 @@ describe("deploying a candidate", () => {
     const unfinished = await ctx.store.createTrial({ id: "queued-one", runId, number: 99, family: "gbdt", params: {}, spaceVersion: "1" });
     expect(await failure(deployCandidate(ctx, unfinished.id, cache))).toEqual({ status: 409, message: "Candidate #99 is queued; only finished candidates can be deployed." });
     await ctx.store.deleteTrial(unfinished.id);
-    expect(await status(deployCandidate(ctx, "nope", cache))).toBe(404);
-    expect(await status(listDeployments(ctx, "nope"))).toBe(404);
-    expect(await status(getTrialDeployment(ctx, "nope"))).toBe(404);
+    expect(await statusOf(deployCandidate(ctx, "nope", cache))).toBe(404);
+    expect(await statusOf(listDeployments(ctx, "nope"))).toBe(404);
+    expect(await statusOf(getTrialDeployment(ctx, "nope"))).toBe(404);
 
     await undeployCandidate(ctx, single.id, cache);
     await undeployCandidate(ctx, single.id, cache); // not deployed: nothing to do
     expect(await getTrialDeployment(ctx, single.id)).toEqual({ deployment: null });
     expect(cache.size).toBe(0);
-    expect(await status(undeployCandidate(ctx, "nope", cache))).toBe(404);
+    expect(await statusOf(undeployCandidate(ctx, "nope", cache))).toBe(404);
   });
 });
 
@@ -213,13 +195,13 @@ describe("real-time predictions", () => {
       status: 404,
       message: `No model is deployed as "${deployment.id}": it was never deployed, or it was undeployed.`,
     });
-    expect(await status(getModel(ctx, deployment.id, cache))).toBe(404);
+    expect(await statusOf(getModel(ctx, deployment.id, cache))).toBe(404);
 
     // a deployment deleted with its run (by cascade): the next request finds it gone and evicts its predictor
     const again = await deployCandidate(ctx, single.id, cache);
     expect(cache.has(again.deployment.id)).toBe(true);
     await deleteRun(ctx, runId);
-    expect(await status(predictRows(ctx, again.deployment.id, { rows }, cache))).toBe(404);
+    expect(await statusOf(predictRows(ctx, again.deployment.id, { rows }, cache))).toBe(404);
     expect(cache.size).toBe(0);
   });
 });

@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Coordinator } from "../jobs/coordinator";
-import { Worker } from "../jobs/worker";
-import { initBackend } from "../models/backend";
 import { createRun } from "./create-run";
 import { downloadArchive } from "./download-archive";
-import { describeError } from "./errors";
 import { getTrialCurve } from "./get-trial-curve";
 import { predict } from "./predict";
 import { systemInfo } from "./system-info";
-import { bodyOf, dataFiles, tempContext } from "./test-context";
+import { bodyOf, dataFiles, statusOf, tempContext, trainRun } from "./test-context";
 import { uploadDataset } from "./upload-dataset";
 
 let ctx: Awaited<ReturnType<typeof tempContext>>;
@@ -17,7 +13,6 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.dispose());
 
-const status = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => describeError(e).status);
 
 describe("predict, archives, curves and system info before any candidate finished", () => {
   it("answers with clear 4xx errors and leaves no temp files", async () => {
@@ -25,12 +20,12 @@ describe("predict, archives, curves and system info before any candidate finishe
     const run = await createRun(ctx, { datasetId: ds.id, label: "b", maxTrials: 1 });
     await ctx.store.createTrial({ id: "t0", runId: run.id, number: 0, family: "mlp", params: {}, spaceVersion: "1" });
     const before = await dataFiles(ctx.dir);
-    expect(await status(predict(ctx, { runId: run.id, body: bodyOf("a\n1\n") }))).toBe(409);
-    expect(await status(predict(ctx, { runId: run.id, candidate: "t0", body: bodyOf("a\n1\n") }))).toBe(409);
-    expect(await status(predict(ctx, { runId: run.id, candidate: "zz", body: bodyOf("a\n1\n") }))).toBe(404);
-    expect(await status(predict(ctx, { runId: "nope", body: bodyOf("a\n1\n") }))).toBe(404);
-    expect(await status(downloadArchive(ctx, "t0"))).toBe(404);
-    expect(await status(downloadArchive(ctx, "nope"))).toBe(404);
+    expect(await statusOf(predict(ctx, { runId: run.id, body: bodyOf("a\n1\n") }))).toBe(409);
+    expect(await statusOf(predict(ctx, { runId: run.id, candidate: "t0", body: bodyOf("a\n1\n") }))).toBe(409);
+    expect(await statusOf(predict(ctx, { runId: run.id, candidate: "zz", body: bodyOf("a\n1\n") }))).toBe(404);
+    expect(await statusOf(predict(ctx, { runId: "nope", body: bodyOf("a\n1\n") }))).toBe(404);
+    expect(await statusOf(downloadArchive(ctx, "t0"))).toBe(404);
+    expect(await statusOf(downloadArchive(ctx, "nope"))).toBe(404);
     expect(await dataFiles(ctx.dir)).toEqual(before);
 
     await ctx.store.addCurvePoint("t0", { epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: null, valMetric: Number.NaN, seconds: 1 });
@@ -53,21 +48,10 @@ describe("predict with a file that differs from the training data", () => {
       const day = `2024-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
       return `${colors[i % 3]},${(i * 7) % 50},${day},${i % 3 === 0 ? "a" : "b"}`;
     });
-    const ds = await uploadDataset(ctx, { fileName: "d.csv", body: bodyOf(`color,size,day,y\n${rows.join("\n")}\n`) });
-    const run = await createRun(ctx, { datasetId: ds.id, label: "y", maxTrials: 1, seed: 0 });
-    const backend = await initBackend();
-    const coordinator = new Coordinator(ctx);
-    const worker = new Worker(ctx, "test-0", backend);
-    for (let step = 0; step < 100; step++) {
-      await coordinator.tick();
-      const r = await ctx.store.getRun(run.id);
-      if (r && ["completed", "cancelled", "failed"].includes(r.status)) break;
-      await worker.runOne();
-    }
-    expect((await ctx.store.getRun(run.id))?.status).toBe("completed");
+    const runId = await trainRun(ctx, `color,size,day,y\n${rows.join("\n")}\n`, "d.csv", { label: "y", maxTrials: 1, seed: 0 });
 
     const out = await predict(ctx, {
-      runId: run.id,
+      runId,
       body: bodyOf("color,size,day\nred,3,2024-05-05\npurple,abc,2024-05-06\nblue,7,not a date\n"),
     });
     const lines = out.csv.trim().split("\n");
@@ -76,7 +60,7 @@ describe("predict with a file that differs from the training data", () => {
     const kinds = out.warnings.map((w) => `${w.column}:${w.kind}:${w.rows}:${w.examples.join("|")}`).sort();
     expect(kinds).toEqual(["color:unseen_categories:1:purple", "day:not_a_date:1:not a date", "size:not_numeric:1:abc"]);
 
-    const clean = await predict(ctx, { runId: run.id, body: bodyOf("color,size,day\nred,3,2024-05-05\n") });
+    const clean = await predict(ctx, { runId, body: bodyOf("color,size,day\nred,3,2024-05-05\n") });
     expect(clean.warnings).toEqual([]);
   }, 60_000);
 });

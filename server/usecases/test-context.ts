@@ -10,6 +10,7 @@ import { Coordinator } from "../jobs/coordinator";
 import { Worker } from "../jobs/worker";
 import { initBackend } from "../models/backend";
 import { createRun } from "./create-run";
+import { describeError } from "./errors";
 import { uploadDataset } from "./upload-dataset";
 
 /** A real studio context on a fresh temp data directory (SQLite), for use-case tests. */
@@ -25,6 +26,9 @@ export async function tempContext(env: Record<string, string> = {}): Promise<Stu
     },
   };
 }
+
+/** the HTTP status a use case's promise answers with: 0 when it resolves, else its error's status */
+export const statusOf = (p: Promise<unknown>): Promise<number> => p.then(() => 0, (e: unknown) => describeError(e).status);
 
 /** a request-like body stream of the text */
 export const bodyOf = (text: string | Uint8Array): NodeJS.ReadableStream => Readable.from([typeof text === "string" ? Buffer.from(text) : Buffer.from(text)]);

@@ -42,6 +42,17 @@ export async function runNotebook(dir: string, fileName: string, timeoutS = 120)
   return { outputs, json };
 }
 
+/**
+ * Writes the notebook and the files beside it (as a user downloads them) to a new folder under `parent` and executes
+ * it there.
+ */
+export async function executeNotebook(parent: string, notebook: { fileName: string; notebook: string }, files: Record<string, string | Buffer> = {}): Promise<ExecutedNotebook & { work: string }> {
+  const work = await fs.promises.mkdtemp(path.join(parent, "nb-"));
+  for (const [name, data] of Object.entries(files)) await fs.promises.writeFile(path.join(work, name), data);
+  await fs.promises.writeFile(path.join(work, notebook.fileName), notebook.notebook);
+  return { work, ...(await runNotebook(work, notebook.fileName)) };
+}
+
 /** a CSV field, always quoted (quotes doubled), so any text survives */
 const field = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
