@@ -271,7 +271,7 @@ test.describe("studio main flow on credit-g", () => {
     const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-leaderboard").click()]);
     expect(csvDownload.suggestedFilename()).toBe(`leaderboard-${runId}.csv`);
     const { header, rows } = parseCsv((await readDownload(csvDownload)).toString("utf8"));
-    expect(header.slice(0, 15)).toEqual([
+    expect(header.slice(0, 20)).toEqual([
       "rank",
       "candidate",
       "id",
@@ -283,10 +283,15 @@ test.describe("studio main flow on credit-g", () => {
       "epochs",
       "best_epoch",
       "parameters",
+      "archive_bytes",
       "train_seconds",
       "predict_ms_per_1k_rows",
       "validation_auc_std_error",
       "test_auc_std_error",
+      "low_fidelity_auc",
+      "parent_candidate",
+      "feasible",
+      "infeasible_reason",
     ]);
     expect(header.filter((h) => h.startsWith("hp_")).length).toBeGreaterThan(3);
     expect(rows).toHaveLength(TRIALS + 2);

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CurveForecastPointDto, CurvePointDto } from "@/server/contracts/run";
 
@@ -50,7 +51,49 @@ export function LearningCurve({ points, metricLabel, forecast = null }: { points
           </ResponsiveContainer>
         </div>
       ) : null}
+      <CurveTable points={points} metricLabel={metricLabel} />
     </div>
+  );
+}
+
+/** the most rows the table shows: a 2,000-round boosting curve is sampled evenly, its last epoch always kept */
+const TABLE_ROWS = 200;
+
+/** The charts' text alternative: the epochs as a table, rendered only once opened (curves can be long). */
+function CurveTable({ points, metricLabel }: { points: CurvePointDto[]; metricLabel: string }) {
+  const [open, setOpen] = useState(false);
+  const step = Math.max(1, Math.ceil(points.length / TABLE_ROWS));
+  const rows = points.filter((_, i) => i % step === 0 || i === points.length - 1);
+  return (
+    <details className="chart-table" data-testid="learning-curve-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>As a table{step > 1 ? ` (every ${step}th of ${points.length} epochs)` : ""}</summary>
+      {open ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col" className="num">epoch</th>
+              <th scope="col" className="num">train loss</th>
+              <th scope="col" className="num">validation loss</th>
+              <th scope="col" className="num">train {metricLabel}</th>
+              <th scope="col" className="num">validation {metricLabel}</th>
+              <th scope="col" className="num">seconds</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr key={p.epoch}>
+                <td className="num">{p.epoch}</td>
+                <td className="num">{tick(p.trainLoss)}</td>
+                <td className="num">{tick(p.valLoss)}</td>
+                <td className="num">{p.trainMetric === null ? "—" : tick(p.trainMetric)}</td>
+                <td className="num">{p.valMetric === null ? "—" : tick(p.valMetric)}</td>
+                <td className="num">{p.seconds.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </details>
   );
 }
 

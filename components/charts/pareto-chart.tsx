@@ -3,15 +3,16 @@
 import { useMemo, useState } from "react";
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import { paretoFront } from "@/server/contracts/pareto";
-import type { Direction, TrialDto } from "@/server/contracts/run";
+import type { ParetoCandidateDto } from "@/server/contracts/insight";
+import type { Direction } from "@/server/contracts/run";
 import { formatBytes, formatScore, formatSeconds } from "../ui/format";
 
 /** the costs a candidate records (DESIGN.md, "Cost-aware choice"): lower is better for each */
 export const PARETO_COSTS = {
-  params: { label: "parameters", axis: "parameters", of: (t: TrialDto) => t.paramCount, format: (v: number) => formatCompact(v) },
-  archive: { label: "archive size", axis: "archive size", of: (t: TrialDto) => t.archiveBytes, format: (v: number) => formatBytes(v) },
-  train: { label: "training time", axis: "training time", of: (t: TrialDto) => t.durationSeconds, format: (v: number) => (v < 10 ? `${v.toFixed(2)}s` : formatSeconds(v)) },
-  latency: { label: "prediction latency per 1,000 rows", axis: "ms per 1,000 rows", of: (t: TrialDto) => t.predictMsPer1k, format: (v: number) => `${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString("en-US")} ms` },
+  params: { label: "parameters", axis: "parameters", of: (t: ParetoCandidateDto) => t.paramCount, format: (v: number) => formatCompact(v) },
+  archive: { label: "archive size", axis: "archive size", of: (t: ParetoCandidateDto) => t.archiveBytes, format: (v: number) => formatBytes(v) },
+  train: { label: "training time", axis: "training time", of: (t: ParetoCandidateDto) => t.durationSeconds, format: (v: number) => (v < 10 ? `${v.toFixed(2)}s` : formatSeconds(v)) },
+  latency: { label: "prediction latency per 1,000 rows", axis: "ms per 1,000 rows", of: (t: ParetoCandidateDto) => t.predictMsPer1k, format: (v: number) => `${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString("en-US")} ms` },
 } as const;
 export type ParetoCost = keyof typeof PARETO_COSTS;
 
@@ -24,34 +25,38 @@ interface Point {
   family: string;
   score: number;
   cost: number;
+  /** why it breaks the run's constraints; null when it meets them */
+  infeasibleReason: string | null;
 }
 
 /**
  * Each finished candidate's validation score against one of its costs, with the Pareto front (no other candidate
  * at least as good on both and better on one) highlighted and joined by a step line, the dominated ones dimmed; a
- * table of the front below is the chart's text alternative. `trials` are the run's finished candidates (ensembles
+ * table of the front below is the chart's text alternative. Candidates that break the run's constraints are drawn
+ * hollow and grey and kept off the front: they can't be chosen. `trials` are the run's finished candidates (ensembles
  * included); clicking a point calls onSelect with its id.
  */
-export function ParetoChart({ trials, direction, metricLabel, onSelect }: { trials: TrialDto[]; direction: Direction; metricLabel: string; onSelect?: (id: string) => void }) {
+export function ParetoChart({ trials, direction, metricLabel, onSelect }: { trials: ParetoCandidateDto[]; direction: Direction; metricLabel: string; onSelect?: (id: string) => void }) {
   const [costKey, setCostKey] = useState<ParetoCost>("params");
   const cost = PARETO_COSTS[costKey];
 
-  const { front, dominated, shown, missing, step, log, domain, ticks } = useMemo(() => {
+  const { front, dominated, infeasible, shown, missing, step, log, domain, ticks } = useMemo(() => {
     const points: Point[] = [];
     let missing = 0;
     for (const t of trials) {
       const c = cost.of(t);
       if (t.valScore === null || !Number.isFinite(t.valScore)) continue;
       if (c === null || !Number.isFinite(c)) missing++;
-      else points.push({ id: t.id, number: t.number, family: t.family, score: t.valScore, cost: c });
+      else points.push({ id: t.id, number: t.number, family: t.family, score: t.valScore, cost: c, infeasibleReason: t.infeasibleReason });
     }
-    const frontIds = paretoFront(points, direction);
+    const feasible = points.filter((p) => p.infeasibleReason === null);
+    const infeasible = points.filter((p) => p.infeasibleReason !== null);
+    const frontIds = paretoFront(feasible, direction);
     const onFront = new Set(frontIds);
     const byId = new Map(points.map((p) => [p.id, p]));
     const front = frontIds.map((id) => byId.get(id)!);
-    const allDominated = points.filter((p) => !onFront.has(p.id));
-    const stride = Math.max(1, allDominated.length / MAX_DOMINATED);
-    const dominated = stride === 1 ? allDominated : Array.from({ length: Math.floor(allDominated.length / stride) }, (_, i) => allDominated[Math.floor(i * stride)]);
+    const allDominated = feasible.filter((p) => !onFront.has(p.id));
+    const dominated = sample(allDominated);
     // the front as a staircase: the best score reachable at each cost
     const step: { cost: number; score: number }[] = [];
     front.forEach((p, i) => {
@@ -66,7 +71,7 @@ export function ParetoChart({ trials, direction, metricLabel, onSelect }: { tria
     const decades = log ? { from: Math.floor(Math.log10(lo)), to: Math.ceil(Math.log10(hi)) } : null;
     const domain: [number, number] | ["auto", "auto"] = decades ? [10 ** decades.from, 10 ** decades.to] : ["auto", "auto"];
     const ticks = decades ? Array.from({ length: decades.to - decades.from + 1 }, (_, i) => 10 ** (decades.from + i)) : undefined;
-    return { front, dominated, shown: points.length, missing, step, log, domain, ticks };
+    return { front, dominated, infeasible: sample(infeasible), shown: points.length, missing, step, log, domain, ticks };
   }, [trials, direction, cost]);
 
   const select = onSelect ? (d: unknown) => {
@@ -93,7 +98,7 @@ export function ParetoChart({ trials, direction, metricLabel, onSelect }: { tria
         <div
           role="img"
           data-log-scale={log ? "true" : "false"}
-          aria-label={`validation ${metricLabel} against ${cost.label} for ${shown} candidates${log ? " (log scale)" : ""}; ${front.length} on the Pareto front, listed in the table below`}
+          aria-label={`validation ${metricLabel} against ${cost.label} for ${shown} candidates${log ? " (log scale)" : ""}; ${front.length} on the Pareto front, listed in the table below${infeasible.all > 0 ? `; ${infeasible.all} break the run's constraints` : ""}`}
         >
           <ResponsiveContainer width="100%" height={280}>
             <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
@@ -113,7 +118,10 @@ export function ParetoChart({ trials, direction, metricLabel, onSelect }: { tria
               <YAxis dataKey="score" type="number" tick={{ fontSize: 11 }} width={56} domain={["auto", "auto"]} tickFormatter={(v: number) => formatScore(v)} name={metricLabel} />
               <Tooltip content={<PointTip format={cost.format} metricLabel={metricLabel} />} cursor={{ strokeDasharray: "3 3" }} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Scatter name="dominated" data={dominated} fill="#94a3b8" fillOpacity={0.35} isAnimationActive={false} shape={<Dot r={2.5} fill="#94a3b8" opacity={0.35} />} onClick={select} />
+              <Scatter name="dominated" data={dominated.shown} fill="#94a3b8" fillOpacity={0.35} isAnimationActive={false} shape={<Dot r={2.5} fill="#94a3b8" opacity={0.35} />} onClick={select} />
+              {infeasible.all > 0 ? (
+                <Scatter name="infeasible (breaks a constraint)" data={infeasible.shown} fill="none" stroke="#9ca3af" isAnimationActive={false} shape={<Dot r={3.5} fill="none" opacity={0} stroke="#9ca3af" />} onClick={select} />
+              ) : null}
               <Scatter name="front step" data={step} legendType="none" line={{ stroke: "#dc2626", strokeWidth: 1.5 }} lineType="joint" isAnimationActive={false} shape={<NoDot />} tooltipType="none" />
               <Scatter name="Pareto front" data={front} fill="#dc2626" isAnimationActive={false} shape={<Dot r={4.5} fill="#dc2626" opacity={1} stroke="#fff" />} onClick={select} />
             </ScatterChart>
@@ -122,14 +130,16 @@ export function ParetoChart({ trials, direction, metricLabel, onSelect }: { tria
       )}
       <p className="muted small">
         {front.length} of {shown} candidates on the front (none of the others is at least as good on both and better on one).
-        {dominated.length < shown - front.length ? ` Drawing an even sample of ${dominated.length.toLocaleString()} dominated candidates.` : null}
+        {infeasible.all > 0 ? ` ${infeasible.all} break the run's constraints: drawn hollow and grey, never on the front (the leaderboard says why).` : null}
+        {dominated.shown.length < dominated.all ? ` Drawing an even sample of ${dominated.shown.length.toLocaleString()} dominated candidates.` : null}
+        {infeasible.shown.length < infeasible.all ? ` Drawing an even sample of ${infeasible.shown.length.toLocaleString()} infeasible candidates.` : null}
         {missing > 0 ? ` ${missing} left out: no ${cost.label} recorded.` : null}
       </p>
       {front.length > 0 ? (
         <div className="table-wrap">
           <table className="table" data-testid="pareto-table">
             <caption className="muted small" style={{ textAlign: "left" }}>
-              The Pareto front by {cost.label}, cheapest first
+              The Pareto front by {cost.label}, cheapest first{infeasible.all > 0 ? `, among the candidates that meet the run's constraints (${infeasible.all} do not)` : ""}
             </caption>
             <thead>
               <tr>
@@ -164,6 +174,12 @@ export function ParetoChart({ trials, direction, metricLabel, onSelect }: { tria
   );
 }
 
+/** at most MAX_DOMINATED points, an even sample beyond; `all` counts them all */
+function sample(points: Point[]): { shown: Point[]; all: number } {
+  const stride = Math.max(1, points.length / MAX_DOMINATED);
+  return { shown: stride === 1 ? points : Array.from({ length: Math.floor(points.length / stride) }, (_, i) => points[Math.floor(i * stride)]), all: points.length };
+}
+
 function formatCompact(n: number): string {
   if (!Number.isFinite(n)) return "—";
   return n.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 });
@@ -188,6 +204,12 @@ function PointTip(props: { active?: boolean; payload?: readonly { payload?: Part
       <strong>#{p.number}</strong> {p.family}
       <br />
       {props.metricLabel} {formatScore(p.score)} · {props.format(p.cost)}
+      {p.infeasibleReason ? (
+        <>
+          <br />
+          infeasible: {p.infeasibleReason}
+        </>
+      ) : null}
     </div>
   );
 }

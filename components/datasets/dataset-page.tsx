@@ -13,30 +13,34 @@ import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
 import { PageFallback } from "../ui/page-fallback";
 import { DateText } from "../ui/date-text";
-import { formatBytes, formatCount, formatScore, formatSeconds, METRIC_LABELS } from "../ui/format";
-import { StatusBadge } from "../ui/status-badge";
+import { formatBytes, formatCount } from "../ui/format";
 import { ColumnTable } from "./column-table";
 import { defaultLabelChoice, NewRunForm, type LabelChoice } from "./new-run-form";
+import { labelChoiceOf } from "./run-form-values";
+import { RunTable } from "./run-table";
 import { WarningList } from "./warning-list";
 
 /**
  * One dataset: counts, its data checks (guardrail warnings), the new-run form (with the chosen label's checks), the
- * dataset's runs and the column profiles (with each column's association with the chosen label).
+ * dataset's runs and the column profiles (with each column's association with the chosen label). With `cloneId` (the
+ * URL's ?clone=) the form starts from that run's settings.
  */
-export function DatasetPage({ id }: { id: string }) {
+export function DatasetPage({ id, cloneId = null }: { id: string; cloneId?: string | null }) {
   const { data, error, isPending } = useDataset(id);
   if (isPending || !data) return <PageFallback error={isPending ? null : error} />;
-  return <DatasetView key={data.dataset.id} data={data} />;
+  // keyed by the clone too: the form's state starts over when another run is cloned
+  return <DatasetView key={`${data.dataset.id}:${cloneId ?? ""}`} data={data} cloneId={cloneId} />;
 }
 
-function DatasetView({ data }: { data: DatasetDetailDto }) {
+function DatasetView({ data, cloneId }: { data: DatasetDetailDto; cloneId: string | null }) {
   const del = useDeleteDataset();
   const router = useRouter();
   const { dataset, runs, warnings } = data;
-  const [choice, setChoice] = useState<LabelChoice>(() => defaultLabelChoice(data));
+  const clone = cloneId ? (runs.find((r) => r.id === cloneId) ?? null) : null;
+  const [choice, setChoice] = useState<LabelChoice>(() => (clone ? labelChoiceOf(clone, data) : defaultLabelChoice(data)));
   const report = useLabelReport(dataset.id, choice.label || null, choice.override || null);
   // the column types the user changed for the next run (only those; a type set back to the inferred one is removed)
-  const [columnTypes, setColumnTypes] = useState<Record<string, ColumnType>>({});
+  const [columnTypes, setColumnTypes] = useState<Record<string, ColumnType>>(() => clone?.columnTypes ?? {});
   const changeColumnType = (column: string, type: ColumnType | null) =>
     setColumnTypes((current) => {
       const { [column]: _previous, ...rest } = current;
@@ -86,46 +90,13 @@ function DatasetView({ data }: { data: DatasetDetailDto }) {
           </span>
         </p>
       </section>
-      <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} columnTypes={columnTypes} />
-      {runs.length > 0 ? (
-        <section className="card">
-          <h2>Runs</h2>
-          <table className="table" data-testid="run-table">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Label</th>
-                <th>Metric</th>
-                <th>Status</th>
-                <th className="num">Candidates</th>
-                <th className="num">Best validation</th>
-                <th className="num">Elapsed</th>
-                <th>Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
-                  <td>
-                    <Link href={`/runs/${r.id}`} className="mono" data-testid="run-link">
-                      {r.id}
-                    </Link>
-                  </td>
-                  <td className="mono">{r.label}</td>
-                  <td>{METRIC_LABELS[r.metric] ?? r.metric}</td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td className="num">{r.trialCount}</td>
-                  <td className="num" data-testid="run-best-score">{formatScore(r.bestValScore)}</td>
-                  <td className="num">{formatSeconds(r.elapsedSeconds)}</td>
-                  <td><DateText iso={r.createdAt} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+      {cloneId && !clone ? (
+        <div className="alert alert-warning" role="alert" data-testid="clone-missing">
+          Run {cloneId} is not one of this dataset&apos;s runs (it may have been deleted): the form starts from the defaults.
+        </div>
       ) : null}
+      <NewRunForm detail={data} choice={choice} onChoice={setChoice} report={report} columnTypes={columnTypes} clone={clone} />
+      {runs.length > 0 ? <RunTable runs={runs} /> : null}
       <section className="card">
         <h2>Columns</h2>
         <ColumnTable

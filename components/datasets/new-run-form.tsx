@@ -6,21 +6,22 @@ import type { ColumnType, Metric, ProblemType } from "@/server/contracts/dataset
 import type { DatasetDetailDto, LabelReportDto } from "@/server/contracts/dataset-api";
 import {
   ESTIMATION_NAMES,
-  DEFAULT_FAMILIES,
-  DEFAULT_STRATEGY,
   FAMILY_NAMES,
   SCHEDULER_NAMES,
   STRATEGY_NAMES,
   type EstimationName,
   type FamilyName,
+  type RunDto,
   type SchedulerName,
   type StrategyName,
 } from "@/server/contracts/run";
 import { useCreateRun } from "../queries/create-run";
 import { ErrorMessage } from "../ui/error-message";
 import { METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
+import { ConstraintFields, constraintsInput, type ConstraintChoice } from "./constraint-fields";
+import { defaultRunFormValues, runFormValuesOf } from "./run-form-values";
 import { WarningList } from "./warning-list";
-import { ValidationFields, defaultValidationChoice, type ValidationChoice } from "./validation-fields";
+import { ValidationFields, type ValidationChoice } from "./validation-fields";
 
 const PROBLEM_TYPES: ProblemType[] = ["binary", "multiclass", "regression"];
 
@@ -79,8 +80,9 @@ export interface LabelReportState {
 /**
  * The "new run" form: the label (its detected problem type shown, and overridable, with the label's guardrail
  * warnings: class imbalance, leakage suspects), the metric (the type's default unless chosen), a time budget and/or
- * a trial count, the seed, the search strategy and how candidates are validated; with the column types the user changed in the column table (only those). Start goes to
- * the run's page.
+ * a trial count, the seed, the search strategy and how candidates are validated, serving constraints; with the column
+ * types the user changed in the column table (only those). Cloning a run starts from its settings. Start goes to the
+ * run's page.
  */
 export function NewRunForm({
   detail,
@@ -88,6 +90,7 @@ export function NewRunForm({
   onChoice,
   report,
   columnTypes = {},
+  clone = null,
 }: {
   detail: DatasetDetailDto;
   choice: LabelChoice;
@@ -95,20 +98,24 @@ export function NewRunForm({
   report: LabelReportState;
   /** column name → type, only the columns whose type the user changed */
   columnTypes?: Record<string, ColumnType>;
+  /** the run whose settings the form starts from (the page keys the form by it, so these are initial values only) */
+  clone?: RunDto | null;
 }) {
   const router = useRouter();
   const create = useCreateRun();
   const { label, override } = choice;
-  const [metric, setMetric] = useState<Metric | "">("");
-  const [budgetMinutes, setBudgetMinutes] = useState("");
-  const [maxTrials, setMaxTrials] = useState("10");
-  const [seed, setSeed] = useState("0");
-  const [testPercent, setTestPercent] = useState("20");
-  const [validation, setValidation] = useState<ValidationChoice>(defaultValidationChoice);
-  const [strategy, setStrategy] = useState<StrategyName>(DEFAULT_STRATEGY);
-  const [scheduler, setScheduler] = useState<SchedulerName>("none");
-  const [families, setFamilies] = useState<FamilyName[]>([...DEFAULT_FAMILIES]);
-  const [estimation, setEstimation] = useState<EstimationName>("full");
+  const [initial] = useState(() => (clone ? runFormValuesOf(clone) : defaultRunFormValues));
+  const [metric, setMetric] = useState<Metric | "">(initial.metric);
+  const [budgetMinutes, setBudgetMinutes] = useState(initial.budgetMinutes);
+  const [maxTrials, setMaxTrials] = useState(initial.maxTrials);
+  const [seed, setSeed] = useState(initial.seed);
+  const [testPercent, setTestPercent] = useState(initial.testPercent);
+  const [validation, setValidation] = useState<ValidationChoice>(initial.validation);
+  const [strategy, setStrategy] = useState<StrategyName>(initial.strategy);
+  const [scheduler, setScheduler] = useState<SchedulerName>(initial.scheduler);
+  const [families, setFamilies] = useState<FamilyName[]>(initial.families);
+  const [estimation, setEstimation] = useState<EstimationName>(initial.estimation);
+  const [constraints, setConstraints] = useState<ConstraintChoice>(initial.constraints);
 
   const option = detail.labels.find((l) => l.name === label);
   const detected = option?.problemType ?? null;
@@ -137,6 +144,7 @@ export function NewRunForm({
         validation: validation.validation,
         groupColumn: validation.groupColumn && validation.groupColumn !== label ? validation.groupColumn : undefined,
         timeColumn: validation.timeColumn && validation.timeColumn !== label ? validation.timeColumn : undefined,
+        constraints: constraintsInput(constraints),
       },
       { onSuccess: (run) => router.push(`/runs/${run.id}`) },
     );
@@ -145,6 +153,11 @@ export function NewRunForm({
   return (
     <form className="card form" onSubmit={submit} data-testid="new-run-form">
       <h2>New run</h2>
+      {clone ? (
+        <p className="notice" data-testid="clone-note" data-run-id={clone.id}>
+          Cloned from run <span className="mono">{clone.id}</span>: change what you like.
+        </p>
+      ) : null}
       <div className="form-grid">
         <label className="field">
           <span>Label (what to predict)</span>
@@ -282,6 +295,7 @@ export function NewRunForm({
         </div>
         <ValidationFields columns={detail.dataset.columns} label={label} columnTypes={columnTypes} value={validation} onChange={setValidation} />
       </div>
+      <ConstraintFields value={constraints} onChange={setConstraints} />
       {label ? <LabelChecks label={label} report={report} /> : null}
       {Object.keys(columnTypes).length > 0 ? (
         <p className="small" data-testid="column-type-overrides" data-count={Object.keys(columnTypes).length}>

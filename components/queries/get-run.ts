@@ -1,10 +1,11 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { isRunActive, type RunDetailDto } from "@/server/contracts/run";
+import type { RunOverviewDto } from "@/server/contracts/leaderboard";
+import { isRunActive } from "@/server/contracts/run";
 import { apiFetch, enc } from "./api";
 
-/** GET /api/runs/:id (the run and its leaderboard); live updates come from run-events.ts into the same key */
+/** GET /api/runs/:id (the run and its best candidate); live updates come from run-events.ts into the same key */
 export const runKey = (id: string) => ["runs", id] as const;
-export const fetchRun = (id: string) => apiFetch<RunDetailDto>(`/api/runs/${enc(id)}`);
+export const fetchRun = (id: string) => apiFetch<RunOverviewDto>(`/api/runs/${enc(id)}`);
 export const runQueryOptions = (id: string) => queryOptions({ queryKey: runKey(id), queryFn: () => fetchRun(id) });
 export const useRun = (id: string, opts: { live: boolean }) =>
   useQuery({

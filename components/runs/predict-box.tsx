@@ -3,16 +3,22 @@
 import { useEffect, useRef, useState } from "react";
 import type { PredictionWarning } from "@/server/contracts/prediction";
 import type { TrialDto } from "@/server/contracts/run";
+import { useTrialPage, type LeaderboardView } from "../queries/list-trials";
 import { usePredict } from "../queries/predict";
 import { ErrorMessage } from "../ui/error-message";
 
+/** the candidates offered: the best finished ones, in leaderboard order (a run may have thousands) */
+const FINISHED_VIEW: LeaderboardView = { status: ["done", "stopped"], limit: 100 };
+
 /**
- * Upload a CSV without the label and get predictions.csv back, from the best candidate or a chosen one.
+ * Upload a CSV without the label and get predictions.csv back, from the best candidate or a chosen one (among the
+ * 100 best finished).
  * The download starts by itself; the link stays for another click. Warnings about the uploaded CSV (unseen categories,
  * values of the wrong type, empty columns) are listed below: the predictions were made all the same.
  */
-export function PredictBox({ runId, candidates, bestId }: { runId: string; candidates: TrialDto[]; bestId: string | null }) {
+export function PredictBox({ runId, best, poll }: { runId: string; best: TrialDto | null; poll: boolean }) {
   const predict = usePredict();
+  const finished = useTrialPage(runId, FINISHED_VIEW, { poll });
   const [candidate, setCandidate] = useState("");
   const [url, setUrl] = useState<string | null>(null);
   const [warnings, setWarnings] = useState<PredictionWarning[]>([]);
@@ -45,7 +51,9 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
     );
   };
 
-  const usable = candidates.filter((t) => t.status === "done" || t.status === "stopped");
+  const usable = finished.data?.trials ?? [];
+  // the best candidate is known with the run, before the list of the others arrives
+  const ready = best !== null || usable.length > 0;
   return (
     <section className="card" data-testid="predict-box">
       <h2>Predict</h2>
@@ -54,7 +62,7 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
         <label className="field inline">
           <span>Candidate</span>
           <select value={candidate} onChange={(e) => setCandidate(e.target.value)} data-testid="predict-candidate">
-            <option value="">best{bestId ? ` (#${candidates.find((c) => c.id === bestId)?.number ?? "?"})` : ""}</option>
+            <option value="">best{best ? ` (#${best.number})` : ""}</option>
             {usable.map((t) => (
               <option key={t.id} value={t.id}>
                 #{t.number} {t.family}
@@ -62,7 +70,7 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
             ))}
           </select>
         </label>
-        <label className={`btn${usable.length === 0 || predict.isPending ? " btn-disabled" : ""}`}>
+        <label className={`btn${!ready || predict.isPending ? " btn-disabled" : ""}`}>
           {predict.isPending ? "Predicting…" : "Choose CSV…"}
           <input
             ref={input}
@@ -70,7 +78,7 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
             accept=".csv,.tsv,.txt,text/csv"
             className="visually-hidden"
             data-testid="predict-input"
-            disabled={usable.length === 0 || predict.isPending}
+            disabled={!ready || predict.isPending}
             onChange={(e) => send(e.target.files?.[0])}
           />
         </label>
@@ -93,7 +101,7 @@ export function PredictBox({ runId, candidates, bestId }: { runId: string; candi
           </ul>
         </div>
       ) : null}
-      {usable.length === 0 ? <p className="muted small">Predictions are available once a candidate has finished.</p> : null}
+      {ready ? null : <p className="muted small">Predictions are available once a candidate has finished.</p>}
       <ErrorMessage error={predict.error} />
     </section>
   );

@@ -1,8 +1,7 @@
 "use client";
 
-import { useMemo } from "react";
 import type { RunInsightDto } from "@/server/contracts/insight";
-import { hasScore, type Direction, type TrialDto } from "@/server/contracts/run";
+import type { Direction } from "@/server/contracts/run";
 import { OptimizationHistory } from "../charts/optimization-history";
 import { ParallelCoordinates } from "../charts/parallel-coordinates";
 import { ParamImportance } from "../charts/param-importance";
@@ -12,41 +11,28 @@ import { ErrorMessage } from "../ui/error-message";
 
 /**
  * What the finished trials say about the search: its progress, where the good trials lie, which settings matter, and
- * what each finished candidate (ensembles included) costs for its score. `trials` are the run's candidates (the
- * leaderboard's); onSelect selects a candidate on the run page.
+ * what each finished candidate (ensembles included) costs for its score. onSelect selects a candidate on the run page.
  */
-export function RunInsight({
-  runId,
-  active,
-  metricLabel,
-  trials,
-  direction,
-  onSelect,
-}: {
-  runId: string;
-  active: boolean;
-  metricLabel: string;
-  trials: TrialDto[];
-  direction: Direction;
-  onSelect?: (id: string) => void;
-}) {
+export function RunInsight({ runId, active, metricLabel, direction, onSelect }: { runId: string; active: boolean; metricLabel: string; direction: Direction; onSelect?: (id: string) => void }) {
   const { data, error, isPending } = useRunInsight(runId, active);
-  const finished = useMemo(() => trials.filter(hasScore), [trials]);
   return (
     <section className="card insight" data-testid="run-insight">
       <h2>Search insight</h2>
       <ErrorMessage error={error} />
       {isPending ? <p className="muted">Loading the insight…</p> : null}
-      {data && data.finishedTrials === 0 ? <p className="muted">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
+      {data && data.finishedTrials === 0 ? <p className="muted" data-testid="insight-empty">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
       {data && data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
-      {finished.length > 0 ? (
+      {data && data.pareto.total > 0 ? (
         <div className="insight-part" data-testid="pareto-chart">
           <h3>Score against cost</h3>
           <p className="muted small">
             Each finished candidate&apos;s validation {metricLabel} against what it costs; the Pareto front (no other candidate at least as good on both and better on one) is highlighted and
             joined, the dominated ones dimmed.
+            {data.pareto.candidates.length < data.pareto.total
+              ? ` Showing ${data.pareto.candidates.length.toLocaleString()} of ${data.pareto.total.toLocaleString()} candidates: every one on a cost's front and an even sample of the others.`
+              : null}
           </p>
-          <ParetoChart trials={finished} direction={direction} metricLabel={metricLabel} onSelect={onSelect} />
+          <ParetoChart trials={data.pareto.candidates} direction={direction} metricLabel={metricLabel} onSelect={onSelect} />
         </div>
       ) : null}
     </section>

@@ -14,6 +14,7 @@ import { useTrialFeatures } from "../queries/get-trial-features";
 import { useTrialArchitecture } from "../queries/get-trial-architecture";
 import { ArchitectureDiagram } from "../charts/architecture-diagram";
 import { useRunEvents } from "../queries/run-events";
+import { useTrialPage, type LeaderboardView } from "../queries/list-trials";
 import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorMessage } from "../ui/error-message";
 import { PageFallback } from "../ui/page-fallback";
@@ -28,6 +29,9 @@ import { Leaderboard } from "./leaderboard";
 import { PredictBox } from "./predict-box";
 import { RunInsight } from "./run-insight";
 
+/** the first running candidate, selected while the run has no best one */
+const RUNNING_VIEW: LeaderboardView = { status: ["running"], sort: "number", limit: 1 };
+
 /** A run: status and timing, the live leaderboard, the selected candidate's learning curves, actions, predictions. */
 export function RunPage({ id }: { id: string }) {
   const [live, setLive] = useState(true);
@@ -40,18 +44,22 @@ export function RunPage({ id }: { id: string }) {
   const del = useDeleteRun();
   const router = useRouter();
 
-  const selectedId = selected ?? data?.run.bestTrialId ?? data?.trials.find((t) => t.status === "running")?.id ?? null;
+  // without a best candidate yet, the first running one (its learning curve grows live)
+  const running = useTrialPage(id, RUNNING_VIEW, { poll: active && !live, enabled: !!data && !data.run.bestTrialId });
+  const selectedId = selected ?? data?.run.bestTrialId ?? running.data?.trials[0]?.id ?? null;
+  // the selected candidate may be on no page of the leaderboard shown (another page, filtered out): read it by id
+  const lookup = useTrialPage(id, { ids: selectedId ? [selectedId] : [] }, { poll: active && !live, enabled: selectedId !== null && selectedId !== data?.best?.id });
+  const selectedTrial = [data?.best, lookup.data?.trials[0], running.data?.trials[0]].find((t) => t && t.id === selectedId) ?? null;
   const curve = useTrialCurve(selectedId);
-  const selectedFinished = data?.trials.some((t) => t.id === selectedId && hasScore(t)) ?? false;
+  const selectedFinished = selectedTrial !== null && hasScore(selectedTrial);
   const features = useTrialFeatures(selectedId, selectedFinished);
   // a NAS candidate's archive holds its architecture once it has finished (also when its curve stopped it early)
-  const selectedNasFinished = data?.trials.some((t) => t.id === selectedId && t.family === "nas" && ["done", "stopped", "pruned"].includes(t.status)) ?? false;
+  const selectedNasFinished = selectedTrial !== null && selectedTrial.family === "nas" && ["done", "stopped", "pruned"].includes(selectedTrial.status);
   const architecture = useTrialArchitecture(selectedId, selectedNasFinished);
 
   if (isPending || !data) return <PageFallback error={isPending ? null : error} />;
-  const { run, trials } = data;
+  const { run, best } = data;
   const metric = METRIC_LABELS[run.metric] ?? run.metric;
-  const selectedTrial = trials.find((t) => t.id === selectedId) ?? null;
   const finished = run.status === "completed" || run.status === "cancelled";
   const budget = [run.maxTrials !== null ? `${run.maxTrials} trials` : null, run.budgetSeconds !== null ? formatSeconds(run.budgetSeconds) : null].filter(Boolean).join(" or ");
 
@@ -132,10 +140,10 @@ export function RunPage({ id }: { id: string }) {
           <h2>Leaderboard</h2>
           {active ? <span className={`live${connected ? " live-on" : ""}`}>{connected ? "live" : "polling"}</span> : null}
         </div>
-        <Leaderboard run={run} trials={trials} selectedId={selectedId} onSelect={setSelected} />
+        <Leaderboard run={run} poll={active && !live} selectedId={selectedId} onSelect={setSelected} />
       </section>
 
-      <RunInsight runId={run.id} active={active} metricLabel={metric} trials={trials} direction={run.direction} onSelect={setSelected} />
+      <RunInsight runId={run.id} active={active} metricLabel={metric} direction={run.direction} onSelect={setSelected} />
 
       {selectedTrial ? (
         <section className="card" data-testid="learning-curve">
@@ -167,7 +175,7 @@ export function RunPage({ id }: { id: string }) {
         </section>
       ) : null}
 
-      <PredictBox runId={run.id} candidates={trials} bestId={run.bestTrialId} />
+      <PredictBox runId={run.id} best={best} poll={active && !live} />
     </main>
   );
 }

@@ -23,6 +23,7 @@ import { RecordingSuggest } from "./space/recording-suggest";
 import type { Params, Suggest } from "./space/suggest";
 import { isBetter, outcomeProblem, type Direction, type FinishedTrial, type TrialState } from "./space/trial-record";
 import type { SampleContext, Strategy } from "./strategies/strategy";
+import { constrainedHistory, isInfeasible } from "./constrained-history";
 import type { ProposedTrial, TrialStore } from "./store/trial-store";
 
 export interface StudyOptions {
@@ -101,7 +102,7 @@ export class Study {
     const done = new Set(finished.map((t) => t.number));
     const pending = start === null ? proposals.filter((p) => p.number < number && !done.has(p.number)) : pendingTrials(number, start, proposals);
     if (!pending) return null;
-    const ctx: SampleContext = { history, pending, trialNumber: number, rng: createRng(deriveSeed(this.seed, number)), direction: this.direction };
+    const ctx: SampleContext = { history: constrainedHistory(history, this.direction), pending, trialNumber: number, rng: createRng(deriveSeed(this.seed, number)), direction: this.direction };
     this.strategy.beforeTrial?.(ctx);
     const sample = (name: string, dist: Distribution) => (enqueued && name in enqueued ? enqueued[name] : this.strategy.sample(ctx, name, dist));
     const suggest = new RecordingSuggest(sample, enqueued ? "the enqueued trial" : `strategy "${this.strategy.name}"`);
@@ -114,16 +115,18 @@ export class Study {
   /**
    * Records how trial `number` ended. `value` is the raw objective (read with `direction`). A complete
    * trial whose value is NaN or infinite (a diverged model) is recorded as failed, as Optuna does.
-   * `step` is the budget a pruned trial's value was measured at (see FinishedTrial.step).
+   * `step` is the budget a pruned trial's value was measured at (see FinishedTrial.step); `violation` how far the
+   * trial breaks the study's constraints (see FinishedTrial.violation).
    */
-  async tell(number: number, value: number | null, state: TrialState = value === null ? "failed" : "complete", step?: number): Promise<FinishedTrial> {
+  async tell(number: number, value: number | null, state: TrialState = value === null ? "failed" : "complete", step?: number, violation?: number): Promise<FinishedTrial> {
     if (state === "complete" && value !== null && !Number.isFinite(value)) {
       value = null;
       state = "failed";
     }
     const problem = outcomeProblem(value, state);
     if (problem) throw new Error(`tell(${number}): ${problem}`);
-    return this.store.saveResult(this.studyId, number, { value, state, ...(state === "pruned" && step !== undefined && { step }) });
+    if (violation !== undefined && !(Number.isFinite(violation) && violation >= 0)) throw new Error(`tell(${number}): a violation is a finite number, 0 or more; got ${violation}`);
+    return this.store.saveResult(this.studyId, number, { value, state, ...(state === "pruned" && step !== undefined && { step }), ...(violation !== undefined && { violation }) });
   }
 
   /** every finished trial, ordered by number */
@@ -131,11 +134,11 @@ export class Study {
     return this.store.finishedTrials(this.studyId);
   }
 
-  /** the complete trial with the best value (ties: the earlier trial), or null */
+  /** the feasible complete trial with the best value (ties: the earlier trial), or null */
   async best(): Promise<FinishedTrial | null> {
     let best: FinishedTrial | null = null;
     for (const t of await this.trials()) {
-      if (t.state !== "complete" || t.value === null) continue;
+      if (t.state !== "complete" || t.value === null || isInfeasible(t)) continue;
       if (!best || isBetter(this.direction, t.value, best.value as number)) best = t;
     }
     return best;

@@ -7,7 +7,8 @@ import { exportCommand } from "./export";
 const USAGE = `usage:
   npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
       [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME]
-      [--test-fraction 0.2 (0: hold out no test split, e.g. when you keep your own test set)] --out DIR
+      [--test-fraction 0.2 (0: hold out no test split, e.g. when you keep your own test set)]
+      [--max-archive-mb MB] [--max-latency-ms MS (per 1,000 rows)] [--max-train-seconds S] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
   npm run automl -- export --run DIR --candidate ID --out DIR2`;
 
@@ -31,6 +32,9 @@ const { values } = parseArgs({
     "group-column": { type: "string" },
     "time-column": { type: "string" },
     "test-fraction": { type: "string" },
+    "max-archive-mb": { type: "string" },
+    "max-latency-ms": { type: "string" },
+    "max-train-seconds": { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
     run: { type: "string" },

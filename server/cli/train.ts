@@ -8,7 +8,7 @@ import { Supervisor } from "../jobs/supervisor";
 import { bestTrial } from "../jobs/coordinator";
 import { createRun } from "../usecases/create-run";
 import { uploadDataset } from "../usecases/upload-dataset";
-import { optionalNumber, required, type Options } from "./options";
+import { constraintOptions, optionalNumber, required, type Options } from "./options";
 import { openCliStudio } from "./studio-dir";
 
 /** `train`: ingest the CSV, search until the budget is spent, then write leaderboard.json and best/. */
@@ -41,6 +41,7 @@ export async function trainCommand(values: Options): Promise<void> {
       groupColumn: values["group-column"],
       timeColumn: values["time-column"],
       testFraction: optionalNumber(values, "test-fraction"),
+      constraints: constraintOptions(values),
     });
     console.log(`run ${created.id}: ${created.problemType}, metric ${created.metric}, ${ctx.config.workers} workers`);
     supervisor.start();
@@ -95,10 +96,14 @@ async function writeResults(ctx: StudioContext, run: RunRow, out: string) {
       testMetrics: t.testMetrics,
       epochs: t.epochs,
       seconds: t.trainSeconds,
+      archiveBytes: t.archiveBytes,
+      predictMsPer1k: t.predictMsPer1k,
+      // why it breaks the run's constraints (null: it meets them); best/ is the best candidate that meets them
+      infeasibleReason: t.infeasibleReason,
     })),
   };
   await fs.writeFile(path.join(out, "leaderboard.json"), JSON.stringify(leaderboard, null, 2));
-  if (!run.bestTrialId) throw new Error("no candidate finished: nothing to write to best/");
+  if (!run.bestTrialId) throw new Error(`${run.error ?? "no candidate finished"}: nothing to write to best/`);
   await exportCandidate(ctx, run.bestTrialId, path.join(out, "best"));
   const best = trials.find((t) => t.id === run.bestTrialId)!;
   console.log(`best: trial #${best.number}, validation ${run.metric} ${best.valScore}, test ${run.metric} ${best.testScore ?? "none (no test split)"}`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TrialDto } from "./run";
 
 /** GET /api/runs/:id/insight — what the finished trials say about the search (server/automl/insight). */
 
@@ -8,6 +9,10 @@ export const ParamAxisDto = z.discriminatedUnion("kind", [
   z.object({ name: z.string(), kind: z.literal("categorical"), categories: z.array(z.string()), absent: z.boolean() }),
 ]);
 export type ParamAxisDto = z.infer<typeof ParamAxisDto>;
+
+/** what a score-against-cost chart reads of a finished candidate (ensembles included) */
+export const ParetoCandidateDto = TrialDto.pick({ id: true, number: true, family: true, valScore: true, paramCount: true, archiveBytes: true, durationSeconds: true, predictMsPer1k: true, infeasibleReason: true });
+export type ParetoCandidateDto = z.infer<typeof ParetoCandidateDto>;
 
 export const RunInsightDto = z.object({
   runId: z.string(),
@@ -32,6 +37,12 @@ export const RunInsightDto = z.object({
     params: z.array(z.object({ name: z.string(), importance: z.number() })).nullable(),
     minTrials: z.number().int(),
     trialsUsed: z.number().int(),
+  }),
+  pareto: z.object({
+    /** by number; a long run sends every candidate on a cost's Pareto front plus an even sample of the others */
+    candidates: z.array(ParetoCandidateDto),
+    /** finished candidates in all */
+    total: z.number().int(),
   }),
 });
 export type RunInsightDto = z.infer<typeof RunInsightDto>;

@@ -66,6 +66,23 @@ export type ValidationMode = z.infer<typeof ValidationMode>;
 export const ValidationPlanDto = z.object({ kind: z.enum(["holdout", "cv"]), folds: z.number().int().optional(), reason: z.string() });
 export type ValidationPlanDto = z.infer<typeof ValidationPlanDto>;
 
+/**
+ * serving constraints, set before a run starts: a candidate that breaks one is infeasible (kept and shown, with the
+ * reason, never the run's best); the search steers away from such candidates
+ */
+export const RunConstraints = z
+  .object({
+    maxArchiveBytes: z.number({ error: "The archive size limit must be a number of bytes." }).positive("The archive size limit must be more than 0."),
+    maxPredictMsPer1k: z.number({ error: "The latency limit must be a number of milliseconds per 1,000 rows." }).positive("The latency limit must be more than 0 ms."),
+    maxTrainSeconds: z.number({ error: "The training time limit must be a number of seconds." }).positive("The training time limit must be more than 0 seconds."),
+  })
+  .partial()
+  .strict();
+export type RunConstraints = z.infer<typeof RunConstraints>;
+/** a run's constraints as the API sends them: every key present, null where no limit was set */
+export const RunConstraintsDto = z.object({ maxArchiveBytes: z.number().nullable(), maxPredictMsPer1k: z.number().nullable(), maxTrainSeconds: z.number().nullable() });
+export type RunConstraintsDto = z.infer<typeof RunConstraintsDto>;
+
 const optionalColumn = z
   .string()
   .trim()
@@ -105,6 +122,8 @@ export const CreateRunInput = z
     groupColumn: optionalColumn,
     /** the split follows this column's order: train on the past, test on the latest rows */
     timeColumn: optionalColumn,
+    /** serving constraints (none unless chosen): candidates that break one are infeasible */
+    constraints: RunConstraints.optional(),
   })
   // an unknown key is a mistake (a misspelt option, or the old "family"), not something to ignore silently
   .strict()
@@ -163,6 +182,8 @@ export const TrialDto = z.object({
   lowFidelityScore: z.number().nullable(),
   /** weight inheritance: the number of the candidate whose trained weights this one started from */
   parentNumber: z.number().int().nullable(),
+  /** why the candidate breaks the run's constraints, e.g. "archive 2.1 MB is over the 1 MB limit"; null: feasible or not yet known */
+  infeasibleReason: z.string().nullable(),
 });
 export type TrialDto = z.infer<typeof TrialDto>;
 
@@ -207,6 +228,8 @@ export const RunDto = z.object({
   overfitWarning: z.string().nullable(),
   /** lower-fidelity estimation: whether rankings survive it, over the candidates trained both ways; null otherwise */
   fidelityCheck: z.object({ spearman: z.number().nullable(), pairs: z.number().int(), warning: z.string().nullable() }).nullable(),
+  /** the serving constraints the run was given (null: no limit) */
+  constraints: RunConstraintsDto,
 });
 export type RunDto = z.infer<typeof RunDto>;
 
@@ -251,15 +274,20 @@ const FINISHED_WITH_SCORE: readonly TrialStatus[] = ["done", "stopped"];
 export const hasScore = (t: Pick<TrialDto, "status" | "valScore">) =>
   FINISHED_WITH_SCORE.includes(t.status) && t.valScore !== null && Number.isFinite(t.valScore);
 
+/** whether a candidate meets its run's constraints (as far as is known: a running one has no verdict yet) */
+export const isFeasible = (t: Pick<TrialDto, "infeasibleReason">) => t.infeasibleReason === null;
+
 /**
  * Leaderboard order: scored candidates by validation score (best first, ties: the earlier trial), then running,
  * paused and queued ones, then pruned ones by their last score (a lower fidelity: not comparable with the first group),
  * then the rest; each group by trial number.
  */
+/** what the leaderboard order reads of a candidate (the server sorts lean rows by it too) */
+type Ranked = Pick<TrialDto, "status" | "valScore" | "number">;
 export function compareTrials(direction: Direction) {
   const ORDER: Partial<Record<TrialStatus, number>> = { running: 1, paused: 1, queued: 2, pruned: 3 };
-  const group = (t: TrialDto) => (hasScore(t) ? 0 : t.status === "pruned" && t.valScore === null ? 4 : (ORDER[t.status] ?? 4));
-  return (a: TrialDto, b: TrialDto): number => {
+  const group = (t: Ranked) => (hasScore(t) ? 0 : t.status === "pruned" && t.valScore === null ? 4 : (ORDER[t.status] ?? 4));
+  return (a: Ranked, b: Ranked): number => {
     const ga = group(a);
     const gb = group(b);
     if (ga !== gb) return ga - gb;

@@ -5,7 +5,7 @@
 import { Prisma, type PrismaClient } from "./generated/sqlite/client";
 import type { CurvePoint, Dataset, Deployment, Run, Trial } from "./generated/sqlite/client";
 import type { ColumnProfile, Metric, ProblemType } from "../contracts/dataset";
-import type { CurvePointRow, DatasetRow, DeploymentRow, NewRun, NewTrial, RunRow, RunStatus, Store, TrialResult, TrialRow, TrialStatus } from "./store";
+import type { CurvePointRow, DatasetRow, DeploymentRow, NewRun, NewTrial, RunRow, RunStatus, LeanTrialRow, Store, TrialResult, TrialRow, TrialStatus } from "./store";
 
 /** The Prisma client the store and queue run on (typed by the SQLite client; the PostgreSQL one is identical in use). */
 export type PrismaDb = PrismaClient;
@@ -83,6 +83,9 @@ export function toRunRow(r: Run): RunRow {
     families: r.family.split(","),
     estimation: r.estimation,
     testFraction: r.testFraction,
+    maxArchiveBytes: r.maxArchiveBytes,
+    maxPredictMsPer1k: r.maxPredictMsPer1k,
+    maxTrainSeconds: r.maxTrainSeconds,
   };
 }
 
@@ -118,6 +121,7 @@ export function toTrialRow(t: Trial): TrialRow {
     rungScores: (t.rungScores ?? null) as TrialRow["rungScores"],
     lowFidelityScore: t.lowFidelityScore,
     parentNumber: t.parentNumber,
+    infeasibleReason: t.infeasibleReason,
   };
 }
 
@@ -284,5 +288,27 @@ export class PrismaStore implements Store {
 
   close(): Promise<void> {
     return this.onClose();
+  }
+
+  async importTrials(trials: (NewTrial & TrialResult & { curve?: CurvePointRow[] })[]): Promise<void> {
+    // batches keep each statement under SQLite's limit on bound values
+    for (let i = 0; i < trials.length; i += 500) {
+      const data = trials.slice(i, i + 500).map(({ curve: _curve, params, ...t }) => ({ ...t, ...trialData(t), params: params as Prisma.InputJsonValue }) as Prisma.TrialCreateManyInput);
+      await this.prisma.trial.createMany({ data });
+    }
+    const points = trials.flatMap((t) => (t.curve ?? []).map((p) => Prisma.sql`(${t.id}, ${p.epoch}, ${p.trainLoss}, ${p.valLoss}, ${p.trainMetric}, ${p.valMetric}, ${p.seconds})`));
+    // one multi-row INSERT per batch: createMany costs twenty times as much per row here (a million points)
+    for (let i = 0; i < points.length; i += 4000) {
+      await this.prisma.$executeRaw`INSERT INTO "CurvePoint" ("trialId", "epoch", "trainLoss", "valLoss", "trainMetric", "valMetric", "seconds") VALUES ${Prisma.join(points.slice(i, i + 4000))}`;
+    }
+  }
+
+  async listTrialsLean(runId: string): Promise<LeanTrialRow[]> {
+    const omit = { params: true, valMetrics: true, testMetrics: true, rungScores: true } as const;
+    return (await this.prisma.trial.findMany({ where: { runId }, omit, orderBy: { number: "asc" } })).map((t) => ({ ...t, status: t.status as TrialStatus }));
+  }
+
+  async listTrialsByIds(ids: string[]): Promise<TrialRow[]> {
+    return (await this.prisma.trial.findMany({ where: { id: { in: ids } } })).map(toTrialRow);
   }
 }

@@ -57,6 +57,10 @@ export interface RunRow {
   estimation: string;
   /** the share of labelled rows held out as the test split (0: none; candidates then have no test score) */
   testFraction: number;
+  /** serving constraints (null: no limit): a candidate over one is infeasible, never the run's best */
+  maxArchiveBytes: number | null;
+  maxPredictMsPer1k: number | null;
+  maxTrainSeconds: number | null;
 }
 
 export type ValidationMode = "auto" | "holdout" | "cv";
@@ -103,6 +107,8 @@ export interface TrialRow {
   lowFidelityScore: number | null;
   /** weight inheritance: the number of the earlier trial whose trained weights this one started from */
   parentNumber: number | null;
+  /** why the trial breaks its run's constraints (null: feasible, or not known yet) */
+  infeasibleReason: string | null;
 }
 
 export interface CurvePointRow {
@@ -123,9 +129,9 @@ export interface DeploymentRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction" | "maxArchiveBytes" | "maxPredictMsPer1k" | "maxTrainSeconds">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
-export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber">>;
+export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber" | "infeasibleReason">>;
 
 export interface Store {
   // datasets
@@ -174,4 +180,14 @@ export interface Store {
   deleteDeployment(id: string): Promise<boolean>;
 
   close(): Promise<void>;
+
+  /** inserts finished trials with their learning curves in bulk, in batches (seeding a benchmark or a test: 10,000 trials, a million points) */
+  importTrials(trials: (NewTrial & TrialResult & { curve?: CurvePointRow[] })[]): Promise<void>;
+  /** every trial of a run without its JSON columns (reading those is most of the cost at 10,000 trials), by number */
+  listTrialsLean(runId: string): Promise<LeanTrialRow[]>;
+  /** the trials with these ids (a leaderboard page), in no particular order */
+  listTrialsByIds(ids: string[]): Promise<TrialRow[]>;
 }
+
+/** a trial without its JSON columns (hyperparameters, metrics, rung scores) */
+export type LeanTrialRow = Omit<TrialRow, "params" | "valMetrics" | "testMetrics" | "rungScores">;

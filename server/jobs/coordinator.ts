@@ -187,18 +187,18 @@ export class Coordinator {
       bestTrialId: best?.id ?? null,
       finishedAt: new Date(),
       elapsedSeconds: elapsed,
-      error: best ? null : "no candidate finished",
+      error: best ? null : trials.some((t) => t.infeasibleReason !== null) ? "no candidate met the run's constraints" : "no candidate finished",
     });
     if (done) this.log(`run ${run.id} ${status}; best trial ${best ? `#${best.number} (${best.valScore})` : "none"}`);
   }
 }
 
-/** The best finished candidate by validation score (ties: the earlier trial), or null. */
+/** The best finished feasible candidate (one within the run's constraints) by validation score (ties: the earlier trial), or null. */
 export function bestTrial(trials: TrialRow[], metric: RunRow["metric"]): TrialRow | null {
   const sign = greaterIsBetter(metric) ? 1 : -1;
   let best: TrialRow | null = null;
   for (const t of trials) {
-    if ((t.status !== "done" && t.status !== "stopped") || t.valScore == null || !Number.isFinite(t.valScore)) continue;
+    if ((t.status !== "done" && t.status !== "stopped") || t.valScore == null || !Number.isFinite(t.valScore) || t.infeasibleReason !== null) continue;
     if (!best || sign * (t.valScore - (best.valScore as number)) > 0) best = t;
   }
   return best;

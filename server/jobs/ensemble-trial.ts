@@ -17,6 +17,7 @@ import { loadRunData, type RunData } from "./run-data";
 import { timingRows } from "./candidate-data";
 import { calibrateCandidate, thresholdOf } from "./calibrate-candidate";
 import { explainPredictions } from "./explain-candidate";
+import { checkConstraints } from "./serving-constraints";
 
 /** the best candidates an ensemble chooses among: more add little but cost a prediction each (AutoGluon keeps ~25) */
 const MAX_MEMBERS = 20;
@@ -27,7 +28,8 @@ const MAX_MEMBERS = 20;
  * needs two candidates with complete validation predictions; fewer, and the run has none.
  */
 export async function ensembleCandidates(ctx: StudioContext, run: RunRow, trials: TrialRow[]): Promise<TrialRow[]> {
-  const eligible = trials.filter((t) => t.family !== ENSEMBLE_FAMILY && t.status === "done" && t.valScore != null && Number.isFinite(t.valScore));
+  // an infeasible member would make the ensemble at least as large and slow as itself
+  const eligible = trials.filter((t) => t.family !== ENSEMBLE_FAMILY && t.status === "done" && t.valScore != null && Number.isFinite(t.valScore) && t.infeasibleReason === null);
   const withPredictions: TrialRow[] = [];
   for (const t of ranked(eligible, run)) {
     if (withPredictions.length === MAX_MEMBERS) break;
@@ -73,6 +75,12 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
     await ctx.blobs.put(keys.trialExplanation(run.id, trial.id), JSON.stringify(explanation));
     const archiveKey = keys.trialArchive(run.id, trial.id);
     const timed = timingRows(data);
+    const costs = {
+      archiveBytes: await ctx.blobs.size(archiveKey),
+      // its members' training is theirs, each within the limit: the ensemble's own is only combining them
+      trainSeconds: (performance.now() - started) / 1000,
+      predictMsPer1k: measureLatency(timed.length, (rows) => predictor.predict(data.table, timed.slice(0, rows))),
+    };
     await ctx.store.updateTrial(trial.id, {
       status: "done",
       reason: [describe(spec, pool.length, stacker?.epochs), calibration?.note].filter(Boolean).join("; "),
@@ -80,9 +88,8 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
       epochs: 0,
       bestEpoch: 0,
       paramCount: chosen.reduce((a, t) => a + (t.paramCount ?? 0), 0),
-      archiveBytes: await ctx.blobs.size(archiveKey),
-      trainSeconds: (performance.now() - started) / 1000,
-      predictMsPer1k: measureLatency(timed.length, (rows) => predictor.predict(data.table, timed.slice(0, rows))),
+      ...costs,
+      infeasibleReason: checkConstraints(run, costs).reason,
       finishedAt: new Date(),
     });
   } finally {

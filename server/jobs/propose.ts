@@ -12,6 +12,7 @@ import { tpeOptionsSchema } from "../automl/strategies/tpe";
 import { Study } from "../automl/study";
 import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
 import { candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
+import { checkConstraints } from "./serving-constraints";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
 export const BATCH_SIZE = 4;
@@ -65,7 +66,8 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     const replayed = replaySpace(space, t.params);
     await store.saveProposal(run.id, { number: t.number, ...replayed });
     const outcome = studyOutcome(t);
-    if (outcome) await store.saveResult(run.id, t.number, outcome);
+    // the verdict stored with the trial, and how far off it is (recomputed from its costs: the same columns)
+    if (outcome) await store.saveResult(run.id, t.number, t.infeasibleReason === null ? outcome : { ...outcome, violation: checkConstraints(run, t).violation });
   }
   // a scheduler sets the batches: a Hyperband bracket is one batch; ASHA proposes without waiting
   const batching = createScheduler(run.scheduler)?.batchStart;

@@ -22,6 +22,7 @@ import { bestTrial } from "./coordinator";
 import { screenAtLowFidelity } from "./low-fidelity-screen";
 import { explainCandidate } from "./explain-candidate";
 import { weightInheritance } from "./weight-inheritance";
+import { checkConstraints, trainingDeadline } from "./serving-constraints";
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
 export class LostClaimError extends Error {
@@ -62,17 +63,21 @@ export async function trainTrial(
   // a promoted trial continues its learning curve and its training from the previous rung's checkpoint
   const resume = budget && trial.rung! > 0 ? await ctx.blobs.get(keys.trialCheckpoint(run.id, trial.id, trial.rung! - 1)) : undefined;
   if (!resume) await ctx.store.clearCurve(trial.id);
-  await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null, attempts: job.attempt });
+  await ctx.store.updateTrial(trial.id, { status: "running", startedAt: new Date(), reason: null, infeasibleReason: null, attempts: job.attempt });
   const data = await loadRunData(ctx, run);
   const family = getFamily(trial.family);
   const params = splitParams(trial.params);
   const started = performance.now();
+  // training stops at the run's budget or at the candidate's time limit, whichever comes first (a promoted trial
+  // has spent part of its time at earlier rungs)
+  const trainingEnds = trainingDeadline(run, Date.now() - (resume ? (trial.trainSeconds ?? 0) : 0) * 1000);
+  const limit = trainingEnds < runDeadline(run) ? "training time limit" : "budget";
   let cancelled = false;
   const curveStop = run.estimation === "curve" ? curveStopper(ctx, run, family.epochCap?.(params.family) ?? NaN) : null;
   let curveStopped: string | null = null;
   const hooks: EstimateHooks = {
     metric: run.metric,
-    deadline: runDeadline(run),
+    deadline: Math.min(runDeadline(run), trainingEnds),
     seedFor: (index) => (index === 0 ? trainingSeed(run, trial) : deriveSeed(run.seed, "train", trial.number, index < 0 ? "refit" : index)),
     async onModel(model, index) {
       // while running, the reason says which model is training
@@ -104,7 +109,7 @@ export async function trainTrial(
   }
   if (budget && !budget.final) {
     const rung = await estimateAtRung(data, family, params, run.seed, hooks, budget.epochs, resume);
-    await finishRung(ctx, run, trial, data, rung, { cancelled, trainSeconds: (performance.now() - started) / 1000 });
+    await finishRung(ctx, run, trial, data, rung, { cancelled, limit, trainSeconds: (performance.now() - started) / 1000 });
     return;
   }
   let screening: string | null = null;
@@ -122,9 +127,10 @@ export async function trainTrial(
     const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number), calibration);
     const archiveKey = keys.trialArchive(run.id, trial.id);
     await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, calibration, ...result });
-    const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled);
+    const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled, limit);
     const parent = inheritance?.parent;
     const inherited = parent && estimate.inherited && inheritanceNote(parent.number, estimate.inherited);
+    const costs = { archiveBytes: await ctx.blobs.size(archiveKey), trainSeconds, predictMsPer1k: latencyOf(estimate.model, rowsMatrix(data, estimate.stages, timingRows(data)).x) };
     await ctx.store.updateTrial(trial.id, {
       status,
       reason: [screening, inherited, reason, calibration?.note].filter(Boolean).join("; "),
@@ -133,9 +139,9 @@ export async function trainTrial(
       epochs: estimate.epochs,
       bestEpoch: estimate.bestEpoch,
       paramCount: estimate.model.paramCount(),
-      archiveBytes: await ctx.blobs.size(archiveKey),
-      trainSeconds,
-      predictMsPer1k: latencyOf(estimate.model, rowsMatrix(data, estimate.stages, timingRows(data)).x),
+      ...costs,
+      // kept with its scores and archive, shown with the reason, but never the run's best
+      infeasibleReason: checkConstraints(run, costs).reason,
       finishedAt: new Date(),
     });
   } finally {
@@ -147,9 +153,10 @@ export async function trainTrial(
  * A rung below the last: the trial pauses with its first-fold score and a checkpoint for the scheduler to decide on.
  * Cut by a cancel or the budget, it is pruned instead, keeping the score it reached.
  */
-async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data: RunData, r: RungEstimate, cost: { cancelled: boolean; trainSeconds: number }) {
+async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data: RunData, r: RungEstimate, cost: { cancelled: boolean; limit: string; trainSeconds: number }) {
   const valScore = score(run.metric, data.task, r.valY, r.valPred);
-  const cut = cost.cancelled ? "the run was cancelled" : r.reason === "deadline" ? "the budget ran out" : null;
+  const cut = cost.cancelled ? "the run was cancelled" : r.reason === "deadline" ? `the ${cost.limit} ran out` : null;
+  const trainSeconds = (trial.trainSeconds ?? 0) + cost.trainSeconds;
   // written before the trial says paused, so a promotion always finds it (the blob store writes atomically)
   if (!cut) await ctx.blobs.put(keys.trialCheckpoint(run.id, trial.id, trial.rung!), r.checkpoint);
   await ctx.store.updateTrial(trial.id, {
@@ -160,7 +167,9 @@ async function finishRung(ctx: StudioContext, run: RunRow, trial: TrialRow, data
     rungScores: [...(trial.rungScores ?? []), valScore],
     epochs: r.epochs,
     bestEpoch: r.bestEpoch,
-    trainSeconds: (trial.trainSeconds ?? 0) + cost.trainSeconds,
+    trainSeconds,
+    // only the training time is known at a rung: size and latency are measured on the final model
+    infeasibleReason: checkConstraints(run, { archiveBytes: null, predictMsPer1k: null, trainSeconds }).reason,
     ...(cut && { finishedAt: new Date() }),
   });
 }
@@ -187,15 +196,16 @@ function inheritanceNote(parent: number, { layers, of }: NonNullable<Estimate["i
   return layers.length > 0 ? `started from #${parent}'s weights (${layers.length} of ${of} layers)` : `no layer matched its closest candidate #${parent}'s, so it trained from scratch`;
 }
 
-function ending(e: Estimate, cancelled: boolean): { status: "done" | "stopped"; reason: string } {
+/** `limit`: what the deadline was, the run's "budget" or the candidate's "training time limit" */
+function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done" | "stopped"; reason: string } {
   const first = e.folds[0];
   const validated =
     first.name === "holdout"
       ? `${first.reason} at epoch ${first.epochs} (best ${first.bestEpoch})`
       : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
   if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
-  if (e.interrupted === "deadline") return { status: "stopped", reason: `budget ran out: ${validated}; not refit` };
-  if (!e.refit) return { status: "stopped", reason: `${validated}; the budget ran out during the refit, so the validated model is kept` };
+  if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
+  if (!e.refit) return { status: "stopped", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
 }
 

@@ -51,6 +51,19 @@ describe("create-run", () => {
     expect(await error(createRun(ctx, { datasetId: "missing", label: "label", maxTrials: 1 }))).toMatchObject({ status: 404 });
   });
 
+  it("records the serving constraints it is given (null where none), and explains a bad one", async () => {
+    const none = await createRun(ctx, { datasetId, label: "label", maxTrials: 2 });
+    expect(none.constraints).toEqual({ maxArchiveBytes: null, maxPredictMsPer1k: null, maxTrainSeconds: null });
+    const limited = await createRun(ctx, { datasetId, label: "label", maxTrials: 2, constraints: { maxArchiveBytes: 1.5 * 1024 * 1024, maxTrainSeconds: 30 } });
+    expect(limited.constraints).toEqual({ maxArchiveBytes: 1.5 * 1024 * 1024, maxPredictMsPer1k: null, maxTrainSeconds: 30 });
+    expect((await getRun(ctx, limited.id)).run.constraints).toEqual(limited.constraints);
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, constraints: { maxPredictMsPer1k: 0 } }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/latency limit must be more than 0 ms/),
+    });
+    expect(await error(createRun(ctx, { datasetId, label: "label", maxTrials: 2, constraints: { maxSize: 1 } as never }))).toMatchObject({ status: 400 });
+  });
+
   it("takes lower fidelity and weight inheritance only without a scheduler, and inheritance only for searched networks", async () => {
     expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["mlp"], estimation: "low" })).toMatchObject({ estimation: "low", fidelityCheck: { pairs: 0, spearman: null, warning: null } });
     expect(await createRun(ctx, { datasetId, label: "label", maxTrials: 2, families: ["nas"], estimation: "inherit" })).toMatchObject({ estimation: "inherit", fidelityCheck: null });

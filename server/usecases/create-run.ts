@@ -69,6 +69,9 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     validation: input.validation ?? "auto",
     groupColumn: input.groupColumn ?? null,
     timeColumn: input.timeColumn ?? null,
+    maxArchiveBytes: input.constraints?.maxArchiveBytes ?? null,
+    maxPredictMsPer1k: input.constraints?.maxPredictMsPer1k ?? null,
+    maxTrainSeconds: input.constraints?.maxTrainSeconds ?? null,
   });
   return toRunDto(run, [], { workers: ctx.config.workers, datasetName: dataset.name });
 }

@@ -1,6 +1,6 @@
 import type { DatasetDto } from "../contracts/dataset";
 import type { DatasetSummaryDto } from "../contracts/dataset-api";
-import { compareTrials, hasScore, isRunActive, metricDirection, type RunDto, type TrialDto } from "../contracts/run";
+import { compareTrials, hasScore, isFeasible, isRunActive, metricDirection, type RunDto, type TrialDto } from "../contracts/run";
 import type { Metric } from "../contracts/dataset";
 import type { DatasetRow, RunRow, TrialRow } from "../db/store";
 import { validationOverfit } from "../automl/estimation/uncertainty";
@@ -56,6 +56,7 @@ export function toTrialDto(row: TrialRow, now = Date.now()): TrialDto {
     rungScores: row.rungScores,
     lowFidelityScore: finite(row.lowFidelityScore),
     parentNumber: row.parentNumber,
+    infeasibleReason: row.infeasibleReason,
   };
 }
 
@@ -94,8 +95,8 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
   const now = opts.now ?? Date.now();
   const direction = metricDirection(run.metric);
   const scored = trials.map((t) => toTrialDto(t, now)).filter(hasScore).sort(compareTrials(direction));
-  // the live best (a continued run's new candidates may beat the stored bestTrialId)
-  const best = scored[0] ?? null;
+  // the live best (a continued run's new candidates may beat the stored bestTrialId): only a feasible one can be it
+  const best = scored.find(isFeasible) ?? null;
   return {
     id: run.id,
     datasetId: run.datasetId,
@@ -131,6 +132,7 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     validationPlan: run.validationPlan,
     overfitWarning: best && !isRunActive(run.status) ? overfitWarning(run.metric, best) : null,
     fidelityCheck: run.estimation === "low" ? fidelityCheck(scored.filter((t) => t.lowFidelityScore !== null).map((t) => ({ low: t.lowFidelityScore!, full: t.valScore! }))) : null,
+    constraints: { maxArchiveBytes: run.maxArchiveBytes, maxPredictMsPer1k: run.maxPredictMsPer1k, maxTrainSeconds: run.maxTrainSeconds },
   };
 }
 

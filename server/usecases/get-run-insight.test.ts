@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunInsightDto } from "../contracts/insight";
+import { MAX_HISTORY_POINTS } from "../automl/insight/history";
+import { MAX_FIT_TRIALS } from "../automl/insight/importance";
+import { MAX_LINES } from "../automl/insight/parallel-coordinates";
 import { describeError } from "./errors";
 import { getRunInsight } from "./get-run-insight";
 import { bodyOf, tempContext } from "./test-context";
@@ -45,6 +48,31 @@ describe("get-run-insight", () => {
 
     expect(insight.importance.params!.map((p) => p.name)).toEqual(["learning_rate", "activation"]);
     expect(insight.importance.params![0].importance).toBeGreaterThan(0.5);
+
+    // the score-against-cost chart's candidates: the finished ones with their costs, not whole leaderboard rows
+    expect(insight.pareto.total).toBe(10);
+    expect(insight.pareto.candidates.map((c) => c.number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(insight.pareto.candidates[3]).toEqual({ id: "t3", number: 3, family: "mlp", valScore: scoreOf(3), paramCount: null, archiveBytes: null, durationSeconds: null, predictMsPer1k: null, infeasibleReason: null });
+  });
+
+  it("keeps a finished run's insight, and computes it again once the run is continued", async () => {
+    const run = await newRun();
+    for (let i = 0; i < 6; i++) {
+      await ctx.store.createTrial({ id: `t${i}`, runId: run.id, number: i, family: "mlp", params: paramsOf(i), spaceVersion: "1" });
+      await ctx.store.updateTrial(`t${i}`, { status: "done", valScore: scoreOf(i) });
+    }
+    const live = await getRunInsight(ctx, run.id);
+    expect(await getRunInsight(ctx, run.id)).not.toBe(live);
+    await ctx.store.updateRun(run.id, { status: "completed", finishedAt: new Date(1000) });
+    const finished = await getRunInsight(ctx, run.id);
+    expect(await getRunInsight(ctx, run.id)).toBe(finished);
+    // continued: more trials, then finished again
+    await ctx.store.updateRun(run.id, { status: "running" });
+    await ctx.store.createTrial({ id: "t6", runId: run.id, number: 6, family: "mlp", params: paramsOf(6), spaceVersion: "1" });
+    await ctx.store.updateTrial("t6", { status: "done", valScore: scoreOf(6) });
+    expect((await getRunInsight(ctx, run.id)).finishedTrials).toBe(7);
+    await ctx.store.updateRun(run.id, { status: "completed", finishedAt: new Date(2000) });
+    expect((await getRunInsight(ctx, run.id)).finishedTrials).toBe(7);
   });
 
   it("has no importance below the minimum of finished trials, and answers 404 for an unknown run", async () => {
@@ -78,9 +106,9 @@ describe("get-run-insight", () => {
     console.log(`get-run-insight: 10,000 trials in ${ms.toFixed(0)} ms (seeding took ${(seeded / 1000).toFixed(1)} s); JSON ${(JSON.stringify(insight).length / 1024).toFixed(0)} KiB`);
     expect(insight.finishedTrials).toBe(10_000);
     expect(insight.history.total).toBe(10_000);
-    expect(insight.history.points.length).toBeLessThanOrEqual(2000);
-    expect(insight.parallel.lines).toHaveLength(1000);
-    expect(insight.importance.trialsUsed).toBe(2000);
+    expect(insight.history.points.length).toBeLessThanOrEqual(MAX_HISTORY_POINTS);
+    expect(insight.parallel.lines).toHaveLength(MAX_LINES);
+    expect(insight.importance.trialsUsed).toBe(MAX_FIT_TRIALS);
     expect(insight.importance.params![0].name).toBe("learning_rate");
     expect(ms).toBeLessThan(5000);
   });

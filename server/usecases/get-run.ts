@@ -1,9 +1,12 @@
-import { compareTrials, metricDirection, type RunDetailDto } from "../contracts/run";
+import type { RunOverviewDto } from "../contracts/leaderboard";
+import { compareTrials, metricDirection, type RunDetailDto, type RunDto } from "../contracts/run";
 import type { StudioContext } from "../context";
+import type { LeanTrialRow, RunRow } from "../db/store";
 import { toRunDto, toTrialDto } from "./dto";
 import { NotFoundError } from "./errors";
+import { readLeanTrials } from "./list-trials";
 
-/** A run with its leaderboard: every candidate, best validation score first. */
+/** A run with its whole leaderboard: every candidate, best validation score first (reports, run comparisons). */
 export async function getRun(ctx: StudioContext, id: string): Promise<RunDetailDto> {
   const run = await ctx.store.getRun(id);
   if (!run) throw new NotFoundError("The run");
@@ -13,4 +16,28 @@ export async function getRun(ctx: StudioContext, id: string): Promise<RunDetailD
     run: toRunDto(run, trials, { workers: ctx.config.workers, datasetName: dataset?.name ?? null, now }),
     trials: trials.map((t) => toTrialDto(t, now)).sort(compareTrials(metricDirection(run.metric))),
   };
+}
+
+/** A run and its best candidate, for the run page: its leaderboard comes a page at a time (list-trials.ts). */
+export async function getRunOverview(ctx: StudioContext, id: string): Promise<RunOverviewDto> {
+  const run = await ctx.store.getRun(id);
+  if (!run) throw new NotFoundError("The run");
+  const [trials, dataset] = await Promise.all([readLeanTrials(ctx, id), ctx.store.getDataset(run.datasetId)]);
+  const now = Date.now();
+  const dto = leanRunDto(run, trials, { workers: ctx.config.workers, datasetName: dataset?.name ?? null, now });
+  const [best] = dto.bestTrialId ? await ctx.store.listTrialsByIds([dto.bestTrialId]) : [];
+  return { run: dto, best: best ? toTrialDto(best, now) : null };
+}
+
+/**
+ * The run's DTO from its trials without their JSON columns: a run's summary (best, counts, estimate, fidelity) reads
+ * only their scalar columns, and at 10,000 trials reading the JSON ones is most of the cost. get-run.test.ts checks
+ * that this equals the DTO from whole rows.
+ */
+export function leanRunDto(run: RunRow, trials: LeanTrialRow[], opts: Parameters<typeof toRunDto>[2]): RunDto {
+  return toRunDto(
+    run,
+    trials.map((t) => ({ ...t, params: {}, valMetrics: null, testMetrics: null, rungScores: null })),
+    opts,
+  );
 }

@@ -6,7 +6,7 @@ import { toCsv, type Cell } from "../data/csv-write";
 
 const cell = (v: string | number | boolean | null | undefined): Cell => (typeof v === "boolean" ? String(v) : (v ?? null));
 
-/** The leaderboard as CSV: one row per candidate, best first, with scores, cost and every hyperparameter. */
+/** The leaderboard as CSV: one row per candidate, best first, with scores, costs, feasibility and every hyperparameter. */
 export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise<{ fileName: string; csv: string }> {
   const run = await ctx.store.getRun(runId);
   if (!run) throw new NotFoundError("The run");
@@ -24,12 +24,15 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
     "epochs",
     "best_epoch",
     "parameters",
+    "archive_bytes",
     "train_seconds",
     "predict_ms_per_1k_rows",
     `validation_${run.metric}_std_error`,
     `test_${run.metric}_std_error`,
     `low_fidelity_${run.metric}`,
     "parent_candidate",
+    "feasible",
+    "infeasible_reason",
     ...paramNames.map((p) => `hp_${p}`),
   ];
   const rows = trials.map((t, i) =>
@@ -45,12 +48,15 @@ export async function leaderboardCsv(ctx: StudioContext, runId: string): Promise
         t.epochs,
         t.bestEpoch,
         t.paramCount,
+        t.archiveBytes,
         t.durationSeconds,
         t.predictMsPer1k,
         t.valScoreSe,
         t.testScoreSe,
         t.lowFidelityScore,
         t.parentNumber,
+        t.infeasibleReason === null,
+        t.infeasibleReason,
         ...paramNames.map((p) => cell(t.params[p])),
     ].map(cell),
   );

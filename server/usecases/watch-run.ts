@@ -1,6 +1,7 @@
 import { isRunActive, type RunEventDto } from "../contracts/run";
 import type { StudioContext } from "../context";
-import { toRunDto, toTrialDto } from "./dto";
+import { toTrialDto } from "./dto";
+import { leanRunDto } from "./get-run";
 import { NotFoundError } from "./errors";
 
 export interface WatchOptions {
@@ -15,8 +16,10 @@ export interface WatchOptions {
 const OVERLAP_MS = 1000;
 
 /**
- * Live updates of a run: polls the store and sends the run with the trials changed since the last event (all of
- * them first). Returns when the run has finished (after a last event), is deleted, or the signal aborts.
+ * Live updates of a run: polls the store and sends the run with the trials changed since the last event. The first
+ * event carries only what changed in the last moments: a client reads the leaderboard a page at a time
+ * (list-trials.ts), not from the stream. Returns when the run has finished (after a last event), is deleted, or the
+ * signal aborts.
  */
 export async function watchRun(ctx: StudioContext, runId: string, opts: WatchOptions): Promise<void> {
   const interval = opts.intervalMs ?? 400;
@@ -24,23 +27,21 @@ export async function watchRun(ctx: StudioContext, runId: string, opts: WatchOpt
   if (!first) throw new NotFoundError("The run");
   const datasetName = (await ctx.store.getDataset(first.datasetId))?.name ?? null;
   const sent = new Map<string, number>();
-  let since = new Date(0);
-  let all = await ctx.store.listTrials(runId);
+  let since = new Date(Date.now() - OVERLAP_MS);
+  let all = await ctx.store.listTrialsLean(runId);
   let lastRunJson = "";
   let lastRunSentAt = 0;
   while (!opts.signal.aborted) {
     const run = await ctx.store.getRun(runId);
     if (!run) return;
-    const changed = (since.getTime() === 0 ? all : await ctx.store.listTrialsUpdatedSince(runId, since)).filter(
-      (t) => sent.get(t.id) !== t.updatedAt.getTime(),
-    );
-    if (changed.length > 0 || since.getTime() === 0) all = await ctx.store.listTrials(runId);
+    const changed = (await ctx.store.listTrialsUpdatedSince(runId, since)).filter((t) => sent.get(t.id) !== t.updatedAt.getTime());
+    if (changed.length > 0) all = await ctx.store.listTrialsLean(runId);
     for (const t of changed) {
       sent.set(t.id, t.updatedAt.getTime());
       if (t.updatedAt.getTime() - OVERLAP_MS > since.getTime()) since = new Date(t.updatedAt.getTime() - OVERLAP_MS);
     }
     const now = Date.now();
-    const dto = toRunDto(run, all, { workers: ctx.config.workers, datasetName, now });
+    const dto = leanRunDto(run, all, { workers: ctx.config.workers, datasetName, now });
     const runJson = JSON.stringify({ ...dto, elapsedSeconds: 0, estimatedSecondsLeft: 0 });
     const finished = !isRunActive(run.status);
     if (changed.length > 0 || runJson !== lastRunJson || now - lastRunSentAt >= 1000 || finished) {
@@ -49,7 +50,6 @@ export async function watchRun(ctx: StudioContext, runId: string, opts: WatchOpt
       lastRunSentAt = now;
     }
     if (finished) return;
-    if (since.getTime() === 0) since = new Date(1);
     await sleep(interval, opts.signal);
   }
 }

@@ -1,6 +1,8 @@
 import { RunPage } from "@/components/runs/run-page";
 import { runKey } from "@/components/queries/get-run";
-import { getRun } from "@/server/usecases/get-run";
+import { trialPageKey } from "@/components/queries/list-trials";
+import { getRunOverview } from "@/server/usecases/get-run";
+import { listTrials } from "@/server/usecases/list-trials";
 import { Prefetched } from "../../prefetch";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +10,13 @@ export const dynamic = "force-dynamic";
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return (
-    <Prefetched queries={[{ key: runKey(id), load: (ctx) => getRun(ctx, id) }]}>
+    <Prefetched
+      queries={[
+        { key: runKey(id), load: (ctx) => getRunOverview(ctx, id) },
+        // the leaderboard's first page, as it opens (no sort, no filter)
+        { key: trialPageKey(id, {}), load: (ctx) => listTrials(ctx, id, {}) },
+      ]}
+    >
       <RunPage id={id} />
     </Prefetched>
   );

@@ -6,7 +6,7 @@
 import { evenSample } from "./even-sample";
 import type { Direction, ScoredTrial } from "./types";
 
-export const MAX_HISTORY_POINTS = 2000;
+export const MAX_HISTORY_POINTS = 500;
 
 export interface HistoryPoint {
   number: number;

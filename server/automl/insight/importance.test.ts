@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../rng";
-import { MIN_TRIALS_FOR_IMPORTANCE, paramImportance } from "./importance";
+import { MAX_FIT_TRIALS, MIN_TRIALS_FOR_IMPORTANCE, paramImportance } from "./importance";
 import { inferAxes } from "./param-axes";
 import type { ScoredTrial } from "./types";
 
@@ -81,7 +81,7 @@ describe("paramImportance (fANOVA on a random forest)", () => {
     const ms = performance.now() - start;
     console.log(`importance: ${trials.length} trials, ${axes.length} hyperparameters in ${ms.toFixed(0)} ms (fitted on ${result.trialsUsed})`);
     expect(axes).toHaveLength(12);
-    expect(result.trialsUsed).toBe(2000);
+    expect(result.trialsUsed).toBe(MAX_FIT_TRIALS);
     expect(result.params[0].name).toBe("x0");
     expect(ms).toBeLessThan(2000);
   });

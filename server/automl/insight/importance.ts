@@ -21,7 +21,7 @@ import { ABSENT, fitForest, type ForestFeature, type Leaf } from "./regression-f
 import type { ScoredTrial } from "./types";
 
 export const MIN_TRIALS_FOR_IMPORTANCE = 5;
-export const MAX_FIT_TRIALS = 2000;
+export const MAX_FIT_TRIALS = 1000;
 const FOREST = { trees: 16, minLeaf: 3, maxDepth: 32, featureFraction: 0.5, seed: 20140621 };
 
 export interface ParamImportance {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inferAxes } from "./param-axes";
-import { BEST_LINES, parallelCoordinates } from "./parallel-coordinates";
+import { BEST_LINES, MAX_LINES, parallelCoordinates } from "./parallel-coordinates";
 import type { ScoredTrial } from "./types";
 
 describe("parallelCoordinates", () => {
@@ -21,7 +21,7 @@ describe("parallelCoordinates", () => {
     const trials = Array.from({ length: 10_000 }, (_, number) => ({ number, params: { x: number }, value: (number * 7919) % 10_000 }));
     const data = parallelCoordinates(trials, inferAxes(trials.map((t) => t.params)), "min");
     expect(data.total).toBe(10_000);
-    expect(data.lines).toHaveLength(1000);
+    expect(data.lines).toHaveLength(MAX_LINES);
     const values = new Set(data.lines.map((l) => l.value));
     for (let v = 0; v < BEST_LINES; v++) expect(values.has(v)).toBe(true);
     expect(data.lines.map((l) => l.number)).toEqual([...data.lines.map((l) => l.number)].sort((a, b) => a - b));

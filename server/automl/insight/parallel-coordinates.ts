@@ -7,7 +7,7 @@ import { evenSample } from "./even-sample";
 import { encodeValue, type ParamAxis } from "./param-axes";
 import type { Direction, ScoredTrial } from "./types";
 
-export const MAX_LINES = 1000;
+export const MAX_LINES = 500;
 export const BEST_LINES = 200;
 
 export interface ParallelLine {

@@ -28,6 +28,11 @@ export interface FinishedTrial extends ProposedTrial {
    * the lower-fidelity values of trials stopped at different budgets (absent: not known, or complete)
    */
   step?: number;
+  /**
+   * how far the trial breaks the study's constraints (Optuna's constraints_func, summed): absent or 0 when it meets
+   * them, above 0 when it is infeasible; a strategy sees it through `constrainedHistory` (constrained-history.ts)
+   */
+  violation?: number;
 }
 
 export const paramsSchema = z.record(z.string(), paramValueSchema);
@@ -42,6 +47,7 @@ export const finishedTrialSchema = proposedTrialSchema.extend({
   value: z.number().nullable(),
   state: z.enum(["complete", "pruned", "failed"]),
   step: z.number().nonnegative().optional(),
+  violation: z.number().nonnegative().optional(),
 });
 
 /** What is wrong with a trial's outcome, or null: complete needs a finite value, failed needs null. */

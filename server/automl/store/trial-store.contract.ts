@@ -49,6 +49,18 @@ export function trialStoreContract(name: string, makeStore: () => TrialStore | P
       ]);
     });
 
+    it("round-trips how far a trial breaks the constraints", async () => {
+      const store = await makeStore();
+      await store.saveProposal("s1", proposal(0));
+      await store.saveProposal("s1", proposal(1));
+      await store.saveResult("s1", 0, { value: 0.9, state: "complete", violation: 1.5 });
+      await store.saveResult("s1", 1, { value: 0.4, state: "complete", violation: 0 });
+      expect(await store.finishedTrials("s1")).toEqual([
+        { ...proposal(0), value: 0.9, state: "complete", violation: 1.5 },
+        { ...proposal(1), value: 0.4, state: "complete", violation: 0 },
+      ]);
+    });
+
     it("orders finished trials by number, whatever the order they finish in", async () => {
       const store = await makeStore();
       for (const n of [0, 1, 2, 3]) await store.saveProposal("s1", proposal(n));

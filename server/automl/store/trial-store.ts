@@ -13,6 +13,8 @@ export interface TrialResult {
   state: TrialState;
   /** see FinishedTrial.step */
   step?: number;
+  /** see FinishedTrial.violation */
+  violation?: number;
 }
 
 export interface TrialStore {

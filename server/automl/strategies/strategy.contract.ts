@@ -11,6 +11,7 @@ import { createRng } from "../rng";
 import { contains, describeDistribution, fromUnit, type Distribution, type ParamValue } from "../space/distributions";
 import type { Direction, FinishedTrial, TrialState } from "../space/trial-record";
 import { Study } from "../study";
+import { constrainedHistory } from "../constrained-history";
 import { MemoryTrialStore } from "../store/memory-trial-store";
 import type { Suggest } from "../space/suggest";
 import type { SampleContext, Strategy } from "./strategy";
@@ -91,6 +92,17 @@ export function strategyContract(name: string, make: () => Strategy, opts: { see
         }
       });
     }
+
+    it("copes with infeasible trials in the history, as the study hands them over (constrained-history.ts)", () => {
+      // every third trial breaks the constraints, some by far
+      const raw = contractHistory(30).map((t) => (t.number % 3 === 1 ? { ...t, violation: t.number / 3 } : t));
+      const history = [...constrainedHistory(raw, "maximize")];
+      for (let trial = 0; trial < 10; trial++) {
+        const values = sampleAll(make(), context(500 + trial, history));
+        Object.values(CONTRACT_DISTRIBUTIONS).forEach((dist, i) => expect(contains(dist, values[i])).toBe(true));
+        expect(sampleAll(make(), context(500 + trial, history))).toEqual(values);
+      }
+    });
 
     it("is deterministic for the same seed and history", () => {
       const history = contractHistory(25);

@@ -18,6 +18,12 @@
  * whose random start looked best) until its trials crowded the global good set and the branch choice
  * locked onto it. Split globally, a branch none of whose trials are good gets l(x) = prior and keeps
  * exploring, while the branch that holds the good trials is exploited.
+ *
+ * Constraints: the study ranks infeasible trials below every feasible one (constrained-history.ts), so they are
+ * never good; and, as c-TPE (Watanabe & Hutter 2023) does, each candidate's score adds log pf(x) - log pi(x), the
+ * density of the feasible trials' values over that of the infeasible ones, so the search moves away from where the
+ * constraints were broken and not only towards where the good trials are (those two can lie side by side: the best
+ * candidates often sit just inside a size limit).
  */
 import { z } from "zod";
 import { cardinality, contains, enumerate, fromUnit, toUnit, valueAt, type Distribution, type ParamValue } from "../space/distributions";
@@ -25,6 +31,7 @@ import type { FinishedTrial } from "../space/trial-record";
 import { categoricalParzen, multivariateParzen, numericParzen, observationWeights, type JointDimension, type ParzenEstimator } from "./parzen";
 import { perTrial } from "./per-trial";
 import type { SampleContext, Strategy } from "./strategy";
+import { isInfeasible } from "../constrained-history";
 
 /** Optuna's cap on the good set: beyond 25 good trials l(x) stops getting sharper, only slower */
 const MAX_GOOD = 25;
@@ -72,7 +79,8 @@ export function createTpeStrategy(options: unknown = {}): Strategy {
         .map((p) => p.params[name])
         .filter((v): v is ParamValue => contains(dist, v));
       const bad = [...having.filter((t) => !isGood.has(t.number)).map((t) => t.params[name]), ...pending];
-      return dist.kind === "choice" || dist.kind === "bool" ? sampleCategorical(ctx, dist, good, bad, nCandidates) : sampleNumeric(ctx, dist, good, bad, nCandidates);
+      const split = feasibilitySplit(having, (t) => t.params[name]);
+      return dist.kind === "choice" || dist.kind === "bool" ? sampleCategorical(ctx, dist, good, bad, split, nCandidates) : sampleNumeric(ctx, dist, good, bad, split, nCandidates);
     },
   };
 }
@@ -138,13 +146,15 @@ function jointPlan(ctx: SampleContext, nStartup: number, nCandidates: number, ga
   const dims: JointDimension[] = dists.map((dist) => (isCategorical(dist) ? { kind: "categorical", n: cardinality(dist) } : { kind: "numeric" }));
   const l = multivariateParzen(dims, good, observationWeights(good.length));
   const g = multivariateParzen(dims, bad, observationWeights(bad.length));
+  const split = feasibilitySplit(chronological, (t) => point(t.params));
+  const feasibility = split && ratio(multivariateParzen(dims, split.feasible), multivariateParzen(dims, split.infeasible));
   let best: ParamValue[] | undefined;
   let bestScore = -Infinity;
   for (let i = 0; i < nCandidates; i++) {
     const x = l.sample(ctx.rng);
     const values = x.map((c, d) => (isCategorical(dists[d]) ? enumerate(dists[d])[c] : fromUnit(dists[d], c)));
     const snapped = values.map((v, d) => coordinate(dists[d], v)); // a grid value is scored at its cell
-    const score = l.logPdf(snapped) - g.logPdf(snapped);
+    const score = l.logPdf(snapped) - g.logPdf(snapped) + (feasibility?.(snapped) ?? 0);
     if (best === undefined || score > bestScore) {
       best = values;
       bestScore = score;
@@ -153,24 +163,42 @@ function jointPlan(ctx: SampleContext, nStartup: number, nCandidates: number, ga
   return new Map(names.map((name, d) => [name, { dist: dists[d], value: best![d] }]));
 }
 
-function sampleNumeric(ctx: SampleContext, dist: Distribution, good: readonly ParamValue[], bad: readonly ParamValue[], nCandidates: number): ParamValue {
-  const l = numericParzen(good.map((v) => toUnit(dist, v)), observationWeights(good.length));
-  const g = numericParzen(bad.map((v) => toUnit(dist, v)), observationWeights(bad.length));
-  return argmaxRatio(ctx, l, g, nCandidates, (u) => fromUnit(dist, u), (v) => toUnit(dist, v));
+/** the values of the feasible and of the infeasible trials, or null while none is infeasible (no constraint term) */
+type FeasibilitySplit<X> = { feasible: X[]; infeasible: X[] } | null;
+
+function feasibilitySplit<X>(trials: readonly FinishedTrial[], value: (t: FinishedTrial) => X): FeasibilitySplit<X> {
+  if (!trials.some(isInfeasible)) return null;
+  return { feasible: trials.filter((t) => !isInfeasible(t)).map(value), infeasible: trials.filter(isInfeasible).map(value) };
 }
 
-function sampleCategorical(ctx: SampleContext, dist: Distribution, good: readonly ParamValue[], bad: readonly ParamValue[], nCandidates: number): ParamValue {
+/** log p(x) - log q(x) */
+const ratio =
+  <X>(p: ParzenEstimator<X>, q: ParzenEstimator<X>) =>
+  (x: X) =>
+    p.logPdf(x) - q.logPdf(x);
+
+function sampleNumeric(ctx: SampleContext, dist: Distribution, good: readonly ParamValue[], bad: readonly ParamValue[], split: FeasibilitySplit<ParamValue>, nCandidates: number): ParamValue {
+  const parzen = (vs: readonly ParamValue[], weights?: number[]) => numericParzen(vs.map((v) => toUnit(dist, v)), weights);
+  const feasibility = split && ratio(parzen(split.feasible), parzen(split.infeasible));
+  return argmaxRatio(ctx, parzen(good, observationWeights(good.length)), parzen(bad, observationWeights(bad.length)), feasibility, nCandidates, (u) => fromUnit(dist, u), (v) => toUnit(dist, v));
+}
+
+function sampleCategorical(ctx: SampleContext, dist: Distribution, good: readonly ParamValue[], bad: readonly ParamValue[], split: FeasibilitySplit<ParamValue>, nCandidates: number): ParamValue {
   const values = enumerate(dist);
-  const l = categoricalParzen(values.length, good.map((v) => values.indexOf(v)), observationWeights(good.length));
-  const g = categoricalParzen(values.length, bad.map((v) => values.indexOf(v)), observationWeights(bad.length));
-  return argmaxRatio(ctx, l, g, nCandidates, (k) => values[k], (v) => values.indexOf(v));
+  const parzen = (vs: readonly ParamValue[], weights?: number[]) => categoricalParzen(values.length, vs.map((v) => values.indexOf(v)), weights);
+  const feasibility = split && ratio(parzen(split.feasible), parzen(split.infeasible));
+  return argmaxRatio(ctx, parzen(good, observationWeights(good.length)), parzen(bad, observationWeights(bad.length)), feasibility, nCandidates, (k) => values[k], (v) => values.indexOf(v));
 }
 
-/** draws candidates from l, maps each to a value of the distribution, and keeps the first best log l - log g */
+/**
+ * draws candidates from l, maps each to a value of the distribution, and keeps the first best log l - log g (plus the
+ * feasibility term where some trial broke the constraints)
+ */
 function argmaxRatio(
   ctx: SampleContext,
   l: ParzenEstimator<number>,
   g: ParzenEstimator<number>,
+  feasibility: ((x: number) => number) | null,
   nCandidates: number,
   toValue: (x: number) => ParamValue,
   toCoordinate: (v: ParamValue) => number,
@@ -180,7 +208,7 @@ function argmaxRatio(
   for (let i = 0; i < nCandidates; i++) {
     const value = toValue(l.sample(ctx.rng));
     const x = toCoordinate(value); // a grid value is scored at its cell, where it will be evaluated
-    const score = l.logPdf(x) - g.logPdf(x);
+    const score = l.logPdf(x) - g.logPdf(x) + (feasibility?.(x) ?? 0);
     if (best === undefined || score > bestScore) {
       best = value;
       bestScore = score;

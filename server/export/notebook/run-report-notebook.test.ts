@@ -45,6 +45,7 @@ function run(over: Partial<RunDto> = {}): RunDto {
     validationPlan: { kind: "cv", folds: 5, reason: "5-fold: small data" },
     overfitWarning: null,
     fidelityCheck: null,
+    constraints: { maxArchiveBytes: null, maxPredictMsPer1k: null, maxTrainSeconds: null },
     ...over,
   };
 }
@@ -78,6 +79,7 @@ function trial(number: number, over: Partial<TrialDto> = {}): TrialDto {
     rungScores: null,
     lowFidelityScore: null,
     parentNumber: null,
+    infeasibleReason: null,
     ...over,
   };
 }

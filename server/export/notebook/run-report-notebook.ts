@@ -1,4 +1,4 @@
-import { hasScore, type RunDto, type TrialDto } from "../../contracts/run";
+import { hasScore, isFeasible, type RunDto, type TrialDto } from "../../contracts/run";
 import { code, markdown, mdTable, mdText, notebookJson, type Cell } from "./ipynb";
 import { pyLiteral, type PyValue } from "./py-literal";
 import { PLOT_HELPERS } from "./report-python";
@@ -59,7 +59,8 @@ const paramsMarkdown = (params: TrialDto["params"]) =>
 
 function introMarkdown({ run, trials, dataset }: RunReportInput): string {
   const scored = trials.filter(hasScore);
-  const best = scored[0];
+  // the best model is the best one within the run's serving constraints
+  const best = scored.find(isFeasible);
   const lines = [
     `# Run report: ${mdText(run.id)}`,
     "",

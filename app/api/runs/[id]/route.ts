@@ -1,7 +1,7 @@
 import { getContext } from "@/server/context";
 import { deleteRun } from "@/server/usecases/delete-run";
 import { respond } from "@/server/usecases/errors";
-import { getRun } from "@/server/usecases/get-run";
+import { getRunOverview } from "@/server/usecases/get-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ id: string }> };
 
 export const GET = (_req: Request, { params }: Params) =>
-  respond(async () => Response.json(await getRun(await getContext(), (await params).id)));
+  respond(async () => Response.json(await getRunOverview(await getContext(), (await params).id)));
 
 export const DELETE = (_req: Request, { params }: Params) =>
   respond(async () => {
