@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ComparedCandidateDto } from "@/server/contracts/compare";
+import { candidatePageUrl } from "../ui/page-urls";
 
 /** the header row of a side-by-side table: what the rows are, then one column per candidate (linked to its run) */
 export function CandidateHeaders({ candidates, first }: { candidates: ComparedCandidateDto[]; first: string }) {
@@ -9,7 +10,7 @@ export function CandidateHeaders({ candidates, first }: { candidates: ComparedCa
         <th scope="col">{first}</th>
         {candidates.map((c) => (
           <th key={c.trial.id} scope="col" data-testid="compare-candidate-header">
-            <Link href={`/runs/${encodeURIComponent(c.trial.runId)}`}>{c.title}</Link>
+            <Link href={candidatePageUrl(c.trial.runId, c.trial.id)}>{c.title}</Link>
           </th>
         ))}
       </tr>

@@ -1,9 +1,10 @@
 import Link from "next/link";
 import type { ComparedRunDto } from "@/server/contracts/run-comparison";
 import { formatScore } from "../ui/format";
+import { candidatePageUrl } from "../ui/page-urls";
 import { runColor } from "./run-colors";
 
-/** Each run's best candidates (within its constraints), best first, with a link to the run page that shows them. */
+/** Each run's best candidates (within its constraints), best first, with a link to the run page opened on them. */
 export function BestCandidates({ runs }: { runs: ComparedRunDto[] }) {
   return (
     <div className="table-wrap">
@@ -30,7 +31,7 @@ export function BestCandidates({ runs }: { runs: ComparedRunDto[] }) {
                   <tr key={c.trialId} data-testid="compare-best-candidate" data-run-id={r.run.id}>
                     <td className="mono" style={{ color: runColor(i) }}>{rank === 0 ? r.run.id : ""}</td>
                     <td>
-                      <Link href={`/runs/${r.run.id}`}>#{c.number}</Link>
+                      <Link href={candidatePageUrl(r.run.id, c.trialId)}>#{c.number}</Link>
                       {rank === 0 ? <span className="muted small"> best</span> : null}
                     </td>
                     <td>{c.family}</td>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ENSEMBLE_FAMILY, hasScore, isRunActive, type RunDto } from "@/server/contracts/run";
 import { LearningCurve } from "../charts/learning-curve";
@@ -21,6 +21,7 @@ import { PageFallback } from "../ui/page-fallback";
 import { formatScore, formatSeconds, METRIC_LABELS, PROBLEM_LABELS } from "../ui/format";
 import { StatusBadge } from "../ui/status-badge";
 import { CandidateDownloads } from "./candidate-downloads";
+import { CloneRunLink } from "./clone-run-link";
 import { CandidateExplanations } from "./candidate-explanations";
 import { ContinueForm } from "./continue-form";
 import { DeployPanel } from "./deploy-panel";
@@ -39,7 +40,8 @@ export function RunPage({ id }: { id: string }) {
   const active = data ? isRunActive(data.run.status) : false;
   const connected = useRunEvents(id, active);
   useEffect(() => setLive(connected || !active), [connected, active]);
-  const [selected, setSelected] = useState<string | null>(null);
+  // ?candidate=ID opens the page on that candidate (links from comparisons)
+  const [selected, setSelected] = useState<string | null>(useSearchParams().get("candidate"));
   const cancel = useCancelRun(id);
   const del = useDeleteRun();
   const router = useRouter();
@@ -113,6 +115,7 @@ export function RunPage({ id }: { id: string }) {
             {run.status === "cancelling" ? "Cancelling…" : "Cancel run"}
           </button>
         ) : null}
+        <CloneRunLink run={run} className="btn" />
         <a className="btn" href={leaderboardCsvUrl(run.id)} download data-testid="download-leaderboard">
           Download leaderboard CSV
         </a>
