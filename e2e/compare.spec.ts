@@ -1,8 +1,7 @@
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import type { DatasetDto } from "../server/contracts/dataset";
-import type { RunDto, TrialDto } from "../server/contracts/run";
-import { CREDIT_G, parseCsv, readDownload, uploadThroughApi } from "./helpers";
+import type { TrialDto } from "../server/contracts/run";
+import { CREDIT_G, parseCsv, readDownload, startRunThroughApi } from "./helpers";
 
 /**
  * Comparing three candidates in the real studio: a small credit-g run (boosted trees and a linear model on a holdout
@@ -11,14 +10,7 @@ import { CREDIT_G, parseCsv, readDownload, uploadThroughApi } from "./helpers";
  * a reload — and the error shown for a single candidate.
  */
 test("compare three candidates side by side, download the comparison, reload it", async ({ page, request }) => {
-  const upload = await uploadThroughApi(request, "credit-g-compare.csv", await fs.readFile(CREDIT_G));
-  expect(upload.status()).toBe(201);
-  const dataset = (await upload.json()) as DatasetDto;
-  const created = await request.post("/api/runs", {
-    data: { datasetId: dataset.id, label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" },
-  });
-  expect(created.status()).toBe(201);
-  const run = (await created.json()) as RunDto;
+  const run = await startRunThroughApi(request, "credit-g-compare.csv", await fs.readFile(CREDIT_G), { label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" });
 
   await page.goto(`/runs/${run.id}`);
   await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 240_000 });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import type { DatasetDto } from "../server/contracts/dataset";
 import type { RunOverviewDto, TrialPageDto } from "../server/contracts/leaderboard";
-import { uploadThroughApi } from "./helpers";
+import { fillRunForm, uploadThroughApi } from "./helpers";
 
 /**
  * A serving constraint set in the new-run form, in the real studio: a size limit of 0.01 MB (10,486 bytes) on a small
@@ -17,12 +17,7 @@ test("a size limit marks the larger candidates infeasible, with the reason, and 
   const dataset = (await upload.json()) as DatasetDto;
 
   await page.goto(`/datasets/${dataset.id}`);
-  await page.getByTestId("label-select").selectOption("label");
-  await page.getByTestId("max-trials").fill("4");
-  await page.getByTestId("budget-minutes").fill("5");
-  await page.getByTestId("seed").fill("1");
-  await page.getByTestId("family-select").selectOption(["linear", "forest"]);
-  await page.getByTestId("validation-select").selectOption("holdout");
+  await fillRunForm(page, { label: "label", maxTrials: 4, seed: 1, families: ["linear", "forest"] });
   await page.getByTestId("constraint-max-archive-mb").fill(String(LIMIT_MB));
   await page.getByTestId("start-run").click();
   await page.waitForURL(/\/runs\/[\w-]+$/);

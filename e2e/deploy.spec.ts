@@ -1,9 +1,7 @@
 import fs from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import type { DatasetDto } from "../server/contracts/dataset";
 import type { ModelInfoDto, PredictRowsDto, RowValue } from "../server/contracts/deployment";
-import type { RunDto } from "../server/contracts/run";
-import { CREDIT_G, parseCsv, uploadThroughApi } from "./helpers";
+import { CREDIT_G, parseCsv, startRunThroughApi } from "./helpers";
 
 /**
  * Real-time predictions in the real studio: a small credit-g run (boosted trees and a linear model on a holdout split,
@@ -12,14 +10,7 @@ import { CREDIT_G, parseCsv, uploadThroughApi } from "./helpers";
  * with a 400 that names its column, and a 404 once undeployed.
  */
 test("deploy the best candidate, call its endpoint, undeploy it", async ({ page, request }) => {
-  const upload = await uploadThroughApi(request, "credit-g-deploy.csv", await fs.readFile(CREDIT_G));
-  expect(upload.status()).toBe(201);
-  const dataset = (await upload.json()) as DatasetDto;
-  const created = await request.post("/api/runs", {
-    data: { datasetId: dataset.id, label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" },
-  });
-  expect(created.status()).toBe(201);
-  const run = (await created.json()) as RunDto;
+  const run = await startRunThroughApi(request, "credit-g-deploy.csv", await fs.readFile(CREDIT_G), { label: "class", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], validation: "holdout" });
 
   // the run page selects the best candidate; once it has finished it can be deployed
   await page.goto(`/runs/${run.id}`);
@@ -101,5 +92,5 @@ test("deploy the best candidate, call its endpoint, undeploy it", async ({ page,
   expect((await request.get(`/api/models/${modelId}`)).status()).toBe(404);
 
   // leave the shared studio as it was (studio.spec.ts checks the data directory's size and the runs of its dataset)
-  expect((await request.delete(`/api/datasets/${dataset.id}`)).status()).toBe(204);
+  expect((await request.delete(`/api/datasets/${run.datasetId}`)).status()).toBe(204);
 });

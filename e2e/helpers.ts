@@ -2,7 +2,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { expect, type APIRequestContext, type Download, type Page } from "@playwright/test";
 import Papa from "papaparse";
+import type { DatasetDto } from "../server/contracts/dataset";
 import type { DatasetListDto } from "../server/contracts/dataset-api";
+import type { RunDto } from "../server/contracts/run";
 
 export { formatBytes, formatScore } from "../components/ui/format";
 
@@ -30,6 +32,26 @@ export function uploadThroughApi(request: APIRequestContext, name: string, data:
     headers: { "x-file-name": encodeURIComponent(name), "Content-Type": "text/csv" },
     failOnStatusCode: false,
   });
+}
+
+/** Uploads a CSV and starts a run on it through the API (the run's other settings as the create-run body takes them). */
+export async function startRunThroughApi(request: APIRequestContext, name: string, data: Buffer | string, run: Record<string, unknown>): Promise<RunDto> {
+  const upload = await uploadThroughApi(request, name, data);
+  expect(upload.status()).toBe(201);
+  const dataset = (await upload.json()) as DatasetDto;
+  const created = await request.post("/api/runs", { data: { ...run, datasetId: dataset.id } });
+  expect(created.status()).toBe(201);
+  return (await created.json()) as RunDto;
+}
+
+/** Fills the dataset page's new-run form with the settings the e2e runs share, and a label, trials and seed. */
+export async function fillRunForm(page: Page, form: { label: string; maxTrials: number; seed: number; families: string[] }) {
+  await page.getByTestId("label-select").selectOption(form.label);
+  await page.getByTestId("max-trials").fill(String(form.maxTrials));
+  await page.getByTestId("budget-minutes").fill("5");
+  await page.getByTestId("seed").fill(String(form.seed));
+  await page.getByTestId("family-select").selectOption(form.families);
+  await page.getByTestId("validation-select").selectOption("holdout");
 }
 
 export async function listDatasets(request: APIRequestContext): Promise<DatasetListDto> {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import type { DatasetDto } from "../server/contracts/dataset";
 import type { RunDto } from "../server/contracts/run";
-import { uploadThroughApi } from "./helpers";
+import { fillRunForm, uploadThroughApi } from "./helpers";
 
 /**
  * Runs and history in the real studio: a small run started from the form (with a training-time constraint), cloned
@@ -26,13 +26,8 @@ test("clone a run with another seed and strategy, then compare the two", async (
 
   // the first run, through the form
   await page.goto(`/datasets/${dataset.id}`);
-  await page.getByTestId("label-select").selectOption("label");
-  await page.getByTestId("max-trials").fill("3");
-  await page.getByTestId("budget-minutes").fill("5");
-  await page.getByTestId("seed").fill("1");
-  await page.getByTestId("family-select").selectOption(["gbdt", "linear"]);
+  await fillRunForm(page, { label: "label", maxTrials: 3, seed: 1, families: ["gbdt", "linear"] });
   await page.getByTestId("strategy-select").selectOption("random");
-  await page.getByTestId("validation-select").selectOption("holdout");
   // a bad limit gets the server's message, and nothing starts
   await page.getByTestId("constraint-max-latency-ms").fill("0");
   await page.getByTestId("start-run").click();

@@ -1,8 +1,8 @@
 "use client";
 
-import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CurveForecastPointDto, CurvePointDto } from "@/server/contracts/run";
+import { LazyDetails } from "../ui/lazy-details";
 
 /**
  * Train and validation loss per epoch, and the validation metric on a second chart; with a forecast (learning-curve
@@ -61,13 +61,11 @@ const TABLE_ROWS = 200;
 
 /** The charts' text alternative: the epochs as a table, rendered only once opened (curves can be long). */
 function CurveTable({ points, metricLabel }: { points: CurvePointDto[]; metricLabel: string }) {
-  const [open, setOpen] = useState(false);
   const step = Math.max(1, Math.ceil(points.length / TABLE_ROWS));
   const rows = points.filter((_, i) => i % step === 0 || i === points.length - 1);
   return (
-    <details className="chart-table" data-testid="learning-curve-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>As a table{step > 1 ? ` (every ${step}th of ${points.length} epochs)` : ""}</summary>
-      {open ? (
+    <LazyDetails testId="learning-curve-table" summary={`As a table${step > 1 ? ` (every ${step}th of ${points.length} epochs)` : ""}`}>
+      {() => (
         <table className="table">
           <thead>
             <tr>
@@ -92,8 +90,8 @@ function CurveTable({ points, metricLabel }: { points: CurvePointDto[]; metricLa
             ))}
           </tbody>
         </table>
-      ) : null}
-    </details>
+      )}
+    </LazyDetails>
   );
 }
 

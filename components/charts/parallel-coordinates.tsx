@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import type { ParamAxisDto, RunInsightDto } from "@/server/contracts/insight";
 import { formatScore } from "../ui/format";
+import { LazyDetails } from "../ui/lazy-details";
 
 type Parallel = RunInsightDto["parallel"];
 
@@ -61,9 +62,59 @@ export function ParallelCoordinates({ data, direction, metricLabel }: { data: Pa
           note={direction === "min" ? "lower is better" : "higher is better"}
         />
       </svg>
+      <BestLinesTable data={data} direction={direction} metricLabel={metricLabel} />
     </div>
   );
 }
+
+/** how many of the best trials the text alternative lists */
+const TABLE_LINES = 10;
+
+/** The chart's text alternative: the best trials' hyperparameters and objective, rendered once opened. */
+function BestLinesTable({ data, direction, metricLabel }: { data: Parallel; direction: "min" | "max"; metricLabel: string }) {
+  const best = [...data.lines].sort((a, b) => (direction === "max" ? b.value - a.value : a.value - b.value) || a.number - b.number).slice(0, TABLE_LINES);
+  return (
+    <LazyDetails testId="parallel-coordinates-table" summary={`As a table (the ${best.length} best trials)`}>
+      {() => (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col" className="num">trial</th>
+              {data.axes.map((a) => (
+                <th scope="col" key={a.name} className="as-written">
+                  {a.name}
+                </th>
+              ))}
+              <th scope="col" className="num">{metricLabel}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {best.map((l) => (
+              <tr key={l.number}>
+                <td className="num">{l.number}</td>
+                {data.axes.map((a, i) => (
+                  <td key={a.name} className="mono">
+                    {decode(a, l.coords[i])}
+                  </td>
+                ))}
+                <td className="num">{formatScore(l.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </LazyDetails>
+  );
+}
+
+/** a line's coordinate on an axis back to the value it encodes */
+function decode(axis: ParamAxisDto, coord: number | null): string {
+  if (coord === null) return "absent";
+  return axis.kind === "categorical" ? (axis.categories[coord] ?? "?") : formatTick(axisValue(axis, coord));
+}
+
+/** a numeric axis's value at t in [0, 1] (log axes geometric) */
+const axisValue = (axis: Extract<ParamAxisDto, { kind: "numeric" }>, t: number) => (axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + t * (axis.high - axis.low));
 
 /** the vertical position of an encoded value on its axis; absent values sit below the axis */
 function axisY(axis: ParamAxisDto, coord: number | null): number {
@@ -74,8 +125,7 @@ function axisY(axis: ParamAxisDto, coord: number | null): number {
 
 function ticksOf(axis: ParamAxisDto): { y: number; label: string }[] {
   if (axis.kind === "categorical") return axis.categories.map((c, k) => ({ y: axisY(axis, k), label: c }));
-  const value = (t: number) => (axis.log ? axis.low * (axis.high / axis.low) ** t : axis.low + t * (axis.high - axis.low));
-  return [0, 0.5, 1].map((t) => ({ y: axisY(axis, t), label: formatTick(value(t)) }));
+  return [0, 0.5, 1].map((t) => ({ y: axisY(axis, t), label: formatTick(axisValue(axis, t)) }));
 }
 
 function Axis(props: { x: number; name: string; ticks: { y: number; label: string }[]; absent: boolean; note: string | null }) {

@@ -1,28 +1,45 @@
 "use client";
 
+import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { Suspense, useEffect, useRef } from "react";
 import type { RunInsightDto } from "@/server/contracts/insight";
 import type { Direction } from "@/server/contracts/run";
 import { OptimizationHistory } from "../charts/optimization-history";
 import { ParallelCoordinates } from "../charts/parallel-coordinates";
 import { ParamImportance } from "../charts/param-importance";
 import { ParetoChart } from "../charts/pareto-chart";
-import { useRunInsight } from "../queries/get-run-insight";
+import { runInsightKey, runInsightQueryOptions } from "../queries/get-run-insight";
+import { ErrorBoundary } from "../ui/error-boundary";
 import { ErrorMessage } from "../ui/error-message";
 
 /**
  * What the finished trials say about the search: its progress, where the good trials lie, which settings matter, and
  * what each finished candidate (ensembles included) costs for its score. onSelect selects a candidate on the run page.
  */
-export function RunInsight({ runId, active, metricLabel, direction, onSelect }: { runId: string; active: boolean; metricLabel: string; direction: Direction; onSelect?: (id: string) => void }) {
-  const { data, error, isPending } = useRunInsight(runId, active);
+export function RunInsight(props: InsightProps) {
   return (
     <section className="card insight" data-testid="run-insight">
       <h2>Search insight</h2>
+      <ErrorBoundary>
+        <Suspense fallback={<p className="muted">Loading the insight…</p>}>
+          <InsightBody {...props} />
+        </Suspense>
+      </ErrorBoundary>
+    </section>
+  );
+}
+
+type InsightProps = { runId: string; active: boolean; metricLabel: string; direction: Direction; onSelect?: (id: string) => void };
+
+function InsightBody({ runId, active, metricLabel, direction, onSelect }: InsightProps) {
+  // a failed refresh keeps the last charts and says so
+  const { data, error } = useRunInsight(runId, active);
+  return (
+    <>
       <ErrorMessage error={error} />
-      {isPending ? <p className="muted">Loading the insight…</p> : null}
-      {data && data.finishedTrials === 0 ? <p className="muted" data-testid="insight-empty">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
-      {data && data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
-      {data && data.pareto.total > 0 ? (
+      {data.finishedTrials === 0 ? <p className="muted" data-testid="insight-empty">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
+      {data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
+      {data.pareto.total > 0 ? (
         <div className="insight-part" data-testid="pareto-chart">
           <h3>Score against cost</h3>
           <p className="muted small">
@@ -35,7 +52,7 @@ export function RunInsight({ runId, active, metricLabel, direction, onSelect }: 
           <ParetoChart trials={data.pareto.candidates} direction={direction} metricLabel={metricLabel} onSelect={onSelect} />
         </div>
       ) : null}
-    </section>
+    </>
   );
 }
 
@@ -84,4 +101,20 @@ function InsightCharts({ insight, metricLabel }: { insight: RunInsightDto; metri
       ) : null}
     </>
   );
+}
+
+/**
+ * Polled while the run is active, like the run itself, but less often: the insight summarises (and fits a surrogate
+ * to) every finished trial, so it need not follow each event. When the run stops it is fetched once more, so the
+ * last trials show even when the run's event stream was down. It suspends until the first answer: the run page's server
+ * render starts the query and streams the charts in when it resolves (app/runs/[id]/page.tsx).
+ */
+function useRunInsight(runId: string, active: boolean) {
+  const qc = useQueryClient();
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (wasActive.current && !active) void qc.invalidateQueries({ queryKey: runInsightKey(runId) });
+    wasActive.current = active;
+  }, [runId, active, qc]);
+  return useSuspenseQuery({ ...runInsightQueryOptions(runId), refetchInterval: active ? 5000 : false });
 }

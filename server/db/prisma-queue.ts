@@ -65,7 +65,8 @@ export class PrismaQueue implements JobQueue {
       where: {
         status: "claimed",
         ...(workerId === undefined ? {} : { workerId }),
-        OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: { lt: cutoff } }, { heartbeatAt: null, claimedAt: null }],
+        // lte: a claim exactly staleMs old is stale (with staleMs 0, every claim is, even one made this millisecond)
+        OR: [{ heartbeatAt: { lte: cutoff } }, { heartbeatAt: null, claimedAt: { lte: cutoff } }, { heartbeatAt: null, claimedAt: null }],
       },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
