@@ -1,7 +1,7 @@
 "use client";
 
-import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { Suspense, useEffect, useRef } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import type { RunInsightDto } from "@/server/contracts/insight";
 import type { Direction } from "@/server/contracts/run";
 import { OptimizationHistory } from "../charts/optimization-history";
@@ -9,37 +9,22 @@ import { ParallelCoordinates } from "../charts/parallel-coordinates";
 import { ParamImportance } from "../charts/param-importance";
 import { ParetoChart } from "../charts/pareto-chart";
 import { runInsightKey, runInsightQueryOptions } from "../queries/get-run-insight";
-import { ErrorBoundary } from "../ui/error-boundary";
 import { ErrorMessage } from "../ui/error-message";
 
 /**
  * What the finished trials say about the search: its progress, where the good trials lie, which settings matter, and
  * what each finished candidate (ensembles included) costs for its score. onSelect selects a candidate on the run page.
  */
-export function RunInsight(props: InsightProps) {
+export function RunInsight({ runId, active, metricLabel, direction, onSelect }: { runId: string; active: boolean; metricLabel: string; direction: Direction; onSelect?: (id: string) => void }) {
+  const { data, error, isPending } = useRunInsight(runId, active);
   return (
     <section className="card insight" data-testid="run-insight">
       <h2>Search insight</h2>
-      <ErrorBoundary>
-        <Suspense fallback={<p className="muted">Loading the insight…</p>}>
-          <InsightBody {...props} />
-        </Suspense>
-      </ErrorBoundary>
-    </section>
-  );
-}
-
-type InsightProps = { runId: string; active: boolean; metricLabel: string; direction: Direction; onSelect?: (id: string) => void };
-
-function InsightBody({ runId, active, metricLabel, direction, onSelect }: InsightProps) {
-  // a failed refresh keeps the last charts and says so
-  const { data, error } = useRunInsight(runId, active);
-  return (
-    <>
       <ErrorMessage error={error} />
-      {data.finishedTrials === 0 ? <p className="muted" data-testid="insight-empty">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
-      {data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
-      {data.pareto.total > 0 ? (
+      {isPending ? <p className="muted">Loading the insight…</p> : null}
+      {data && data.finishedTrials === 0 ? <p className="muted" data-testid="insight-empty">No finished trials yet: the charts appear as soon as the first candidate is scored.</p> : null}
+      {data && data.finishedTrials > 0 ? <InsightCharts insight={data} metricLabel={metricLabel} /> : null}
+      {data && data.pareto.total > 0 ? (
         <div className="insight-part" data-testid="pareto-chart">
           <h3>Score against cost</h3>
           <p className="muted small">
@@ -52,7 +37,7 @@ function InsightBody({ runId, active, metricLabel, direction, onSelect }: Insigh
           <ParetoChart trials={data.pareto.candidates} direction={direction} metricLabel={metricLabel} onSelect={onSelect} />
         </div>
       ) : null}
-    </>
+    </section>
   );
 }
 
@@ -106,8 +91,8 @@ function InsightCharts({ insight, metricLabel }: { insight: RunInsightDto; metri
 /**
  * Polled while the run is active, like the run itself, but less often: the insight summarises (and fits a surrogate
  * to) every finished trial, so it need not follow each event. When the run stops it is fetched once more, so the
- * last trials show even when the run's event stream was down. It suspends until the first answer: the run page's server
- * render starts the query and streams the charts in when it resolves (app/runs/[id]/page.tsx).
+ * last trials show even when the run's event stream was down. (Here, not in queries/: the run page's server render
+ * imports that file's key, and it must stay free of React hooks.)
  */
 function useRunInsight(runId: string, active: boolean) {
   const qc = useQueryClient();
@@ -116,5 +101,5 @@ function useRunInsight(runId: string, active: boolean) {
     if (wasActive.current && !active) void qc.invalidateQueries({ queryKey: runInsightKey(runId) });
     wasActive.current = active;
   }, [runId, active, qc]);
-  return useSuspenseQuery({ ...runInsightQueryOptions(runId), refetchInterval: active ? 5000 : false });
+  return useQuery({ ...runInsightQueryOptions(runId), refetchInterval: active ? 5000 : false });
 }
