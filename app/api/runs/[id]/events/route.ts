@@ -1,6 +1,6 @@
 import { getContext } from "@/server/context";
 import { describeError, respond } from "@/server/usecases/errors";
-import { getRun } from "@/server/usecases/get-run";
+import { requireRun } from "@/server/usecases/get-run";
 import { watchRun } from "@/server/usecases/watch-run";
 
 export const runtime = "nodejs";
@@ -14,7 +14,7 @@ export const GET = (request: Request, { params }: { params: Promise<{ id: string
   respond(async () => {
     const { id } = await params;
     const ctx = await getContext();
-    await getRun(ctx, id); // a 404 before the stream starts
+    await requireRun(ctx, id); // a 404 before the stream starts (without reading its trials: a run can have 10,000)
     const abort = new AbortController();
     request.signal.addEventListener("abort", () => abort.abort(), { once: true });
     const encoder = new TextEncoder();
