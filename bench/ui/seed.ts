@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { CurvePointRow, NewTrial, Store, TrialResult, TrialRow, TrialStatus } from "../../server/db/store";
+import { keepRunInsight } from "../../server/jobs/run-insight";
 
 /** a generated candidate: what the store imports, with the fields a check reads always set */
 export type SeedTrial = NewTrial &
@@ -126,8 +127,10 @@ export async function seedRun(store: Store, opts: SeedOptions): Promise<{ datase
   // finished at once: a running studio's coordinator may see the queued run first and fail it (it has no data to train
   // on); its failure is a conditional transition, so it cannot undo this, and this clears what it may have written
   const finished = new Date();
-  await store.updateRun(run.id, { status: "completed", error: null, startedAt: finished, finishedAt: finished, elapsedSeconds: 3600, backend: "seeded" });
+  const completed = await store.updateRun(run.id, { status: "completed", error: null, startedAt: finished, finishedAt: finished, elapsedSeconds: 3600, backend: "seeded" });
   const trials = generateTrials(run.id, opts);
   await store.importTrials(trials);
+  // what the coordinator does as a run finishes
+  await keepRunInsight(store, completed);
   return { datasetId: dataset.id, runId: run.id, trials };
 }

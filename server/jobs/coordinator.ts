@@ -8,6 +8,7 @@ import { proposeTrial } from "./propose";
 import { prepareRunData } from "./run-data";
 import { runDeadline } from "./train-trial";
 import { ensembleCandidates } from "./ensemble-trial";
+import { keepRunInsight } from "./run-insight";
 import { ENSEMBLE_FAMILY, ENSEMBLE_METHODS, ENSEMBLE_SPACE_VERSION } from "../models/ensemble/ensemble-spec";
 
 const ACTIVE = new Set(["queued", "running"]);
@@ -189,7 +190,11 @@ export class Coordinator {
       elapsedSeconds: elapsed,
       error: best ? null : trials.some((t) => t.infeasibleReason !== null) ? "no candidate met the run's constraints" : "no candidate finished",
     });
-    if (done) this.log(`run ${run.id} ${status}; best trial ${best ? `#${best.number} (${best.valScore})` : "none"}`);
+    if (!done) return;
+    this.log(`run ${run.id} ${status}; best trial ${best ? `#${best.number} (${best.valScore})` : "none"}`);
+    const finished = await this.ctx.store.getRun(run.id);
+    // not kept, the run page computes it on its first visit instead
+    if (finished) await keepRunInsight(this.ctx.store, finished).catch((e: unknown) => this.log(`run ${run.id}: its search insight was not kept: ${String(e)}`));
   }
 }
 

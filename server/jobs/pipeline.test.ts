@@ -86,6 +86,10 @@ describeEachProvider("the search pipeline", (provider) => {
     expect((await ctx.store.listCurve(bestSingle.id)).length).toBeGreaterThan(0);
     expect(best.paramCount).toBeGreaterThan(0);
     expect(best.archiveBytes).toBeGreaterThan(1000);
+    // the finished run's search insight is kept as it finishes (its five candidates), so no page visit computes it
+    const kept = await ctx.store.getRunInsight(run.id);
+    expect(kept?.key).toBe(`insight@1:completed:${run.finishedAt!.getTime()}`);
+    expect(kept?.insight).toMatchObject({ runId: run.id, finishedTrials: 3, pareto: { total: 5 } });
 
     // the search ends with two ensembles of its candidates, each a leaderboard row of its own with an archive that predicts
     const ensembles = all.filter((t) => t.family === "ensemble");

@@ -2,7 +2,7 @@ import type { DatasetDto } from "../contracts/dataset";
 import type { DatasetSummaryDto } from "../contracts/dataset-api";
 import { compareTrials, hasScore, isFeasible, isRunActive, metricDirection, type RunDto, type TrialDto } from "../contracts/run";
 import type { Metric } from "../contracts/dataset";
-import type { DatasetRow, RunRow, TrialRow } from "../db/store";
+import type { DatasetRow, LeanTrialRow, RunRow, TrialRow } from "../db/store";
 import { validationOverfit } from "../automl/estimation/uncertainty";
 import { fidelityCheck } from "../automl/estimation/lower-fidelity";
 
@@ -72,7 +72,7 @@ export function elapsedSeconds(run: RunRow, now = Date.now()): number {
  * A rough estimate of the seconds left: what is left of the wall-clock budget and/or the trials left times
  * the mean trial duration, divided among the workers (the smaller of the two when both bound the run).
  */
-export function estimateSecondsLeft(run: RunRow, trials: TrialRow[], workers: number, now = Date.now()): number | null {
+export function estimateSecondsLeft(run: RunRow, trials: LeanTrialRow[], workers: number, now = Date.now()): number | null {
   if (!isRunActive(run.status)) return null;
   if (run.status === "cancelling") return 0;
   const estimates: number[] = [];
@@ -91,12 +91,16 @@ export function estimateSecondsLeft(run: RunRow, trials: TrialRow[], workers: nu
   return estimates.length > 0 ? Math.max(0, Math.min(...estimates)) : null;
 }
 
-export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: number; datasetName?: string | null; now?: number }): RunDto {
+export function toRunDto(run: RunRow, trials: LeanTrialRow[], opts: { workers: number; datasetName?: string | null; now?: number }): RunDto {
   const now = opts.now ?? Date.now();
   const direction = metricDirection(run.metric);
-  const scored = trials.map((t) => toTrialDto(t, now)).filter(hasScore).sort(compareTrials(direction));
+  // rows, not DTOs: at 10,000 trials building every trial's DTO costs more than reading the rows (a scored row's
+  // validation score is finite, as its DTO's)
+  const scored = trials.filter(hasScore);
+  const order = compareTrials(direction);
   // the live best (a continued run's new candidates may beat the stored bestTrialId): only a feasible one can be it
-  const best = scored.find(isFeasible) ?? null;
+  const best = scored.filter(isFeasible).reduce<LeanTrialRow | null>((a, t) => (a === null || order(t, a) < 0 ? t : a), null);
+  const bestScores = best && { valScore: finite(best.valScore), testScore: finite(best.testScore), valScoreSe: finite(best.valScoreSe), testScoreSe: finite(best.testScoreSe) };
   return {
     id: run.id,
     datasetId: run.datasetId,
@@ -117,8 +121,8 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     error: run.error,
     backend: run.backend,
     bestTrialId: best?.id ?? null,
-    bestValScore: best?.valScore ?? null,
-    bestTestScore: best?.testScore ?? null,
+    bestValScore: bestScores?.valScore ?? null,
+    bestTestScore: bestScores?.testScore ?? null,
     trialCount: trials.length,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
@@ -130,8 +134,9 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
     groupColumn: run.groupColumn,
     timeColumn: run.timeColumn,
     validationPlan: run.validationPlan,
-    overfitWarning: best && !isRunActive(run.status) ? overfitWarning(run.metric, best) : null,
-    fidelityCheck: run.estimation === "low" ? fidelityCheck(scored.filter((t) => t.lowFidelityScore !== null).map((t) => ({ low: t.lowFidelityScore!, full: t.valScore! }))) : null,
+    overfitWarning: bestScores && !isRunActive(run.status) ? overfitWarning(run.metric, bestScores) : null,
+    fidelityCheck:
+      run.estimation === "low" ? fidelityCheck(scored.flatMap((t) => (finite(t.lowFidelityScore) === null ? [] : [{ low: t.lowFidelityScore!, full: t.valScore! }]))) : null,
     constraints: { maxArchiveBytes: run.maxArchiveBytes, maxPredictMsPer1k: run.maxPredictMsPer1k, maxTrainSeconds: run.maxTrainSeconds },
   };
 }
@@ -140,7 +145,7 @@ export function toRunDto(run: RunRow, trials: TrialRow[], opts: { workers: numbe
  * Says so when the best candidate's validation score beats its test score by more than two standard errors of their
  * difference: picking the best of many candidates on one validation split rewards luck on that split.
  */
-export function overfitWarning(metric: Metric, best: TrialDto): string | null {
+export function overfitWarning(metric: Metric, best: Pick<TrialDto, "valScore" | "testScore" | "valScoreSe" | "testScoreSe">): string | null {
   const { valScore, testScore, valScoreSe, testScoreSe } = best;
   if (valScore === null || testScore === null || valScoreSe === null || testScoreSe === null) return null;
   const verdict = validationOverfit({ metric, val: valScore, valSe: valScoreSe, test: testScore, testSe: testScoreSe });

@@ -4,7 +4,7 @@ import { MAX_HISTORY_POINTS } from "../automl/insight/history";
 import { MAX_FIT_TRIALS } from "../automl/insight/importance";
 import { MAX_LINES } from "../automl/insight/parallel-coordinates";
 import { describeError } from "./errors";
-import { getRunInsight } from "./get-run-insight";
+import { getRunInsight, keptRunInsight } from "./get-run-insight";
 import { bodyOf, tempContext } from "./test-context";
 import { uploadDataset } from "./upload-dataset";
 
@@ -55,24 +55,38 @@ describe("get-run-insight", () => {
     expect(insight.pareto.candidates[3]).toEqual({ id: "t3", number: 3, family: "mlp", valScore: scoreOf(3), paramCount: null, archiveBytes: null, durationSeconds: null, predictMsPer1k: null, infeasibleReason: null });
   });
 
-  it("keeps a finished run's insight, and computes it again once the run is continued", async () => {
+  it("keeps a finished run's insight in the store, and computes it again once the run is continued", async () => {
     const run = await newRun();
     for (let i = 0; i < 6; i++) {
       await ctx.store.createTrial({ id: `t${i}`, runId: run.id, number: i, family: "mlp", params: paramsOf(i), spaceVersion: "1" });
       await ctx.store.updateTrial(`t${i}`, { status: "done", valScore: scoreOf(i) });
     }
-    const live = await getRunInsight(ctx, run.id);
-    expect(await getRunInsight(ctx, run.id)).not.toBe(live);
+    // while the run is active its insight is computed on every request and nothing is kept
+    expect((await getRunInsight(ctx, run.id)).finishedTrials).toBe(6);
+    expect(await keptRunInsight(ctx, run.id)).toBeUndefined();
+    expect(await ctx.store.getRunInsight(run.id)).toBeNull();
+
     await ctx.store.updateRun(run.id, { status: "completed", finishedAt: new Date(1000) });
+    expect(await keptRunInsight(ctx, run.id)).toBeUndefined();
     const finished = await getRunInsight(ctx, run.id);
-    expect(await getRunInsight(ctx, run.id)).toBe(finished);
+    expect(await ctx.store.getRunInsight(run.id)).toEqual({ key: "insight@1:completed:1000", insight: finished });
+    // read back, not computed again: a score changed behind the store's back does not show
+    await ctx.store.updateTrial("t0", { valScore: 0.99 });
+    expect(await getRunInsight(ctx, run.id)).toEqual(finished);
+    expect(await keptRunInsight(ctx, run.id)).toEqual(finished);
+
     // continued: more trials, then finished again
     await ctx.store.updateRun(run.id, { status: "running" });
     await ctx.store.createTrial({ id: "t6", runId: run.id, number: 6, family: "mlp", params: paramsOf(6), spaceVersion: "1" });
     await ctx.store.updateTrial("t6", { status: "done", valScore: scoreOf(6) });
+    expect(await keptRunInsight(ctx, run.id)).toBeUndefined();
     expect((await getRunInsight(ctx, run.id)).finishedTrials).toBe(7);
     await ctx.store.updateRun(run.id, { status: "completed", finishedAt: new Date(2000) });
-    expect((await getRunInsight(ctx, run.id)).finishedTrials).toBe(7);
+    expect(await keptRunInsight(ctx, run.id)).toBeUndefined();
+    const again = await getRunInsight(ctx, run.id);
+    expect(again.finishedTrials).toBe(7);
+    expect(again.history.points.at(-1)!.best).toBe(0.99);
+    expect((await ctx.store.getRunInsight(run.id))?.key).toBe("insight@1:completed:2000");
   });
 
   it("has no importance below the minimum of finished trials, and answers 404 for an unknown run", async () => {

@@ -29,20 +29,8 @@ export async function getRunOverview(ctx: StudioContext, id: string): Promise<Ru
   const run = await requireRun(ctx, id);
   const [trials, dataset] = await Promise.all([readLeanTrials(ctx, id), ctx.store.getDataset(run.datasetId)]);
   const now = Date.now();
-  const dto = leanRunDto(run, trials, { workers: ctx.config.workers, datasetName: dataset?.name ?? null, now });
+  const dto = toRunDto(run, trials, { workers: ctx.config.workers, datasetName: dataset?.name ?? null, now });
   const [best] = dto.bestTrialId ? await ctx.store.listTrialsByIds([dto.bestTrialId]) : [];
   return { run: dto, best: best ? toTrialDto(best, now) : null };
 }
 
-/**
- * The run's DTO from its trials without their JSON columns: a run's summary (best, counts, estimate, fidelity) reads
- * only their scalar columns, and at 10,000 trials reading the JSON ones is most of the cost. get-run.test.ts checks
- * that this equals the DTO from whole rows.
- */
-export function leanRunDto(run: RunRow, trials: LeanTrialRow[], opts: Parameters<typeof toRunDto>[2]): RunDto {
-  return toRunDto(
-    run,
-    trials.map((t) => ({ ...t, params: {}, valMetrics: null, testMetrics: null, rungScores: null })),
-    opts,
-  );
-}

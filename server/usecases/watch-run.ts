@@ -1,7 +1,6 @@
 import { isRunActive, type RunEventDto } from "../contracts/run";
 import type { StudioContext } from "../context";
-import { toTrialDto } from "./dto";
-import { leanRunDto } from "./get-run";
+import { toRunDto, toTrialDto } from "./dto";
 import { NotFoundError } from "./errors";
 
 export interface WatchOptions {
@@ -41,7 +40,7 @@ export async function watchRun(ctx: StudioContext, runId: string, opts: WatchOpt
       if (t.updatedAt.getTime() - OVERLAP_MS > since.getTime()) since = new Date(t.updatedAt.getTime() - OVERLAP_MS);
     }
     const now = Date.now();
-    const dto = leanRunDto(run, all, { workers: ctx.config.workers, datasetName, now });
+    const dto = toRunDto(run, all, { workers: ctx.config.workers, datasetName, now });
     const runJson = JSON.stringify({ ...dto, elapsedSeconds: 0, estimatedSecondsLeft: 0 });
     const finished = !isRunActive(run.status);
     if (changed.length > 0 || runJson !== lastRunJson || now - lastRunSentAt >= 1000 || finished) {
