@@ -193,7 +193,7 @@ export class Coordinator {
     if (!done) return;
     this.log(`run ${run.id} ${status}; best trial ${best ? `#${best.number} (${best.valScore})` : "none"}`);
     const finished = await this.ctx.store.getRun(run.id);
-    // not kept, the run page computes it on its first visit instead
+    // a failure costs only speed: the first request for the insight then computes and keeps it
     if (finished) await keepRunInsight(this.ctx.store, finished).catch((e: unknown) => this.log(`run ${run.id}: its search insight was not kept: ${String(e)}`));
   }
 }
