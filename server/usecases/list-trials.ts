@@ -16,7 +16,7 @@ import { NotFoundError } from "./errors";
 
 /**
  * One page of a run's leaderboard, sorted and filtered on the server, with the filters' counts. The run's trials are
- * read lean (without their JSON columns) and sorted in memory, then the page's rows are read whole: reading 10,000
+ * read lean (only LEAN_TRIAL_COLUMNS) and sorted in memory, then the page's rows are read whole: reading 10,000
  * whole trials costs several times as much as the lean read.
  */
 export async function listTrials(ctx: StudioContext, runId: string, query: ListTrialsFilter): Promise<TrialPageDto> {
@@ -42,7 +42,7 @@ export async function listTrials(ctx: StudioContext, runId: string, query: ListT
 const reading = new WeakMap<StudioContext["store"], Map<string, Promise<LeanTrialRow[]>>>();
 
 /**
- * A run's trials without their JSON columns. Callers that ask while a read of the same run is under way share it:
+ * A run's trials, only their LEAN_TRIAL_COLUMNS. Callers that ask while a read of the same run is under way share it:
  * the run page's server render asks for the run's summary and its first page at once, each over every trial.
  */
 export function readLeanTrials(ctx: StudioContext, runId: string): Promise<LeanTrialRow[]> {
