@@ -9,9 +9,12 @@ import { MemoryTrialStore } from "../automl/store/memory-trial-store";
 import { createScheduler } from "../automl/schedulers";
 import { createStrategy } from "../automl/strategies";
 import { tpeOptionsSchema } from "../automl/strategies/tpe";
+import { gpOptionsSchema } from "../automl/strategies/gp";
+import { withBranchAllocation } from "../automl/strategies/branch-allocation";
+import type { Strategy } from "../automl/strategies/strategy";
 import { Study } from "../automl/study";
 import { ENSEMBLE_FAMILY } from "../models/ensemble/ensemble-spec";
-import { candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
+import { FAMILY_KEY, candidateSpace, chosenFamily, defaultCandidates } from "./candidate-space";
 import { checkConstraints } from "./serving-constraints";
 
 /** trials per batch, the unit of determinism (see study.ts); fixed, so results never depend on the worker count */
@@ -65,7 +68,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   for (const t of trials.filter((t) => t.family !== ENSEMBLE_FAMILY)) {
     const replayed = replaySpace(space, t.params);
     await store.saveProposal(run.id, { number: t.number, ...replayed });
-    const outcome = studyOutcome(t);
+    const outcome = withCost(studyOutcome(t), t, run);
     // the verdict stored with the trial, and how far off it is (recomputed from its costs: the same columns)
     if (outcome) await store.saveResult(run.id, t.number, t.infeasibleReason === null ? outcome : { ...outcome, violation: checkConstraints(run, t).violation });
   }
@@ -74,7 +77,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   const historyFree = historyFreeTrials(run);
   const study = new Study({
     studyId: run.id,
-    strategy: createStrategy(run.strategy),
+    strategy: searchStrategy(run.strategy, families.length),
     direction: greaterIsBetter(run.metric) ? "maximize" : "minimize",
     seed: run.seed,
     store,
@@ -84,6 +87,31 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   });
   const proposal = await study.ask(number, space, defaultCandidates(families, task)[number]);
   return proposal && { family: chosenFamily(proposal.params, run.families), params: proposal.params };
+}
+
+/** the model-based strategies' random startups: the family is theirs to draw until that many trials have finished */
+const MODEL_BASED_STARTUP: Record<string, number> = { tpe: tpeOptionsSchema.parse({}).nStartup, gp: gpOptionsSchema.parse({}).nStartup };
+
+/**
+ * The run's strategy; with several families under a model-based strategy, the family is drawn by branch allocation
+ * (branch-allocation.ts) so the budget is spread across families rather than exhausted on the one that led early.
+ * Random and grid search spread it by construction; evolution, coarse-to-fine and the RL controller move by their
+ * own rules, which the family choice is part of.
+ */
+function searchStrategy(name: string, families: number): Strategy {
+  const strategy = createStrategy(name);
+  const startup = MODEL_BASED_STARTUP[name];
+  return families > 1 && startup !== undefined ? withBranchAllocation(strategy, { key: FAMILY_KEY, startup }) : strategy;
+}
+
+/**
+ * A run with only a wall-clock budget spends seconds, so a strategy that weighs where its budget goes (branch
+ * allocation) is told each trial's training seconds; a run with a trial budget spends trials, and seconds (which vary
+ * with the machine's load) must not steer its proposals, or the same seed and budget would not give the same trials.
+ */
+function withCost(outcome: TrialResult | null, t: TrialRow, run: RunRow): TrialResult | null {
+  if (!outcome || run.maxTrials !== null || run.budgetSeconds === null || t.trainSeconds == null) return outcome;
+  return { ...outcome, cost: t.trainSeconds };
 }
 
 /** How the study sees a stored trial's outcome; null while it is still queued or running. */

@@ -33,6 +33,11 @@ export interface FinishedTrial extends ProposedTrial {
    * them, above 0 when it is infeasible; a strategy sees it through `constrainedHistory` (constrained-history.ts)
    */
   violation?: number;
+  /**
+   * what the trial spent of the study's budget, in its unit (seconds under a wall-clock budget), for a strategy that
+   * weighs where the budget goes; absent: one trial is the unit
+   */
+  cost?: number;
 }
 
 export const paramsSchema = z.record(z.string(), paramValueSchema);

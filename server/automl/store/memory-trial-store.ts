@@ -27,7 +27,7 @@ export class MemoryTrialStore implements TrialStore {
     const entry = this.studies.get(studyId)?.get(number);
     if (!entry) throw new Error(`trial ${number} of study ${studyId} was never proposed`);
     if (entry.result) throw new Error(`trial ${number} of study ${studyId} already finished (${entry.result.state})`);
-    entry.result = { value: result.value, state: result.state, ...(result.step !== undefined && { step: result.step }), ...(result.violation !== undefined && { violation: result.violation }) };
+    entry.result = { value: result.value, state: result.state, ...(result.step !== undefined && { step: result.step }), ...(result.violation !== undefined && { violation: result.violation }), ...(result.cost !== undefined && { cost: result.cost }) };
     return toFinished(entry.proposal, entry.result);
   }
 

@@ -15,6 +15,8 @@ export interface TrialResult {
   step?: number;
   /** see FinishedTrial.violation */
   violation?: number;
+  /** see FinishedTrial.cost */
+  cost?: number;
 }
 
 export interface TrialStore {
