@@ -3,12 +3,13 @@ import path from "node:path";
 import type { StudioContext } from "../context";
 import type { RunRow, TrialRow } from "../db/store";
 import { greaterIsBetter, score } from "../automl/estimation/metrics";
-import { greedyEnsemble } from "../automl/ensemble/greedy-selection";
+import { crossFittedEnsemble, greedyEnsemble } from "../automl/ensemble/greedy-selection";
+import { makeFolds } from "../data/folds";
 import { deriveSeed } from "../automl/rng";
 import { archiveFiles, readManifest } from "../export/archive-files";
 import { loadPredictor } from "../export/archive-predictor";
 import { packageVersions, type Manifest } from "../export/manifest";
-import { weightedAverage, stackingFeatures } from "../models/ensemble/combine";
+import { stackingFeatures } from "../models/ensemble/combine";
 import { ENSEMBLE_FAMILY, ensembleFiles, EnsembleMethod, type EnsembleSpec } from "../models/ensemble/ensemble-spec";
 import { fitStacker } from "../models/ensemble/stacker";
 import { keys } from "../storage/keys";
@@ -58,7 +59,8 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
   await job.onBeat();
   const members = chosen.map((t) => ({ trialId: t.id, number: t.number, family: t.family, weight: stacker ? 1 / chosen.length : greedy.weights.get(t.id)!, folder: String(t.number) }));
   const spec: EnsembleSpec = { version: 1, method, members };
-  const combined = stacker ? stacker.oofPred : weightedAverage(chosenPreds, members.map((m) => m.weight));
+  // the validation predictions the ensemble is scored and calibrated on: each row's from a combination not chosen on it
+  const combined = stacker ? stacker.oofPred : crossFittedGreedy(run, data, val, pool);
   const calibration = calibrateCandidate(run.metric, data.task, val.y, combined, deriveSeed(run.seed, "calibration", trial.number));
   const dir = await writeArchive(ctx, run, trial, spec, stacker?.model ?? null);
   stacker?.model.dispose();
@@ -97,13 +99,27 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
   }
 }
 
+/** folds of the cross-fitting that scores greedy selection, as the stacker's */
+const ENSEMBLE_FOLDS = 5;
+
+function crossFittedGreedy(run: RunRow, data: RunData, val: { y: Float32Array; preds: Float32Array[] }, pool: TrialRow[]): Float32Array {
+  const n = val.y.length;
+  const folds = makeFolds({ y: val.y, rows: Array.from({ length: n }, (_, r) => r), problemType: data.task.type, seed: deriveSeed(run.seed, "ensemble"), k: Math.min(ENSEMBLE_FOLDS, n) });
+  const scoreOn = (rows: readonly number[]) => {
+    const y = Float32Array.from(rows, (r) => val.y[r]);
+    return (pred: Float32Array) => score(run.metric, data.task, y, pred);
+  };
+  const width = data.task.type === "regression" ? 1 : data.task.classes.length;
+  return crossFittedEnsemble(pool.map((t, i) => ({ id: t.id, pred: val.preds[i] })), width, folds, scoreOn, greaterIsBetter(run.metric) ? "maximize" : "minimize");
+}
+
 function describe(spec: EnsembleSpec, poolSize: number, stackerEpochs: number | undefined): string {
   const names = spec.members.map((m) => `#${m.number} ${m.family}`);
   if (spec.method === "stacking") {
     return `stacking: a linear model over the out-of-fold predictions of ${names.join(", ")} (chosen by greedy selection among the best ${poolSize}); scored by 5-fold cross-fitting, refit for ${stackerEpochs} iterations`;
   }
   const weighted = spec.members.map((m, i) => `${names[i]} ×${m.weight.toFixed(2)}`);
-  return `greedy ensemble selection among the best ${poolSize} candidates: ${weighted.join(", ")}`;
+  return `greedy ensemble selection among the best ${poolSize} candidates: ${weighted.join(", ")}; scored by 5-fold cross-fitting (each fold's rows by the selection made on the others)`;
 }
 
 function ranked(trials: TrialRow[], run: RunRow): TrialRow[] {

@@ -98,9 +98,8 @@ describeEachProvider("the search pipeline", (provider) => {
       [4, "stacking", "done"],
     ]);
     const [greedy, stacking] = ensembles;
-    // greedy selection starts from the best single candidate and keeps its best round, so it is never worse on validation
-    expect(greedy.valScore!).toBeGreaterThanOrEqual(bestSingle.valScore!);
-    expect(greedy.reason).toMatch(/^greedy ensemble selection among the best 3 candidates: #\d mlp ×\d\.\d\d/);
+    // greedy selection is scored on rows it did not choose on, so unlike its in-sample score it may rank below its best member
+    expect(greedy.reason).toMatch(/^greedy ensemble selection among the best 3 candidates: #\d mlp ×\d\.\d\d.*; scored by 5-fold cross-fitting/);
     expect(stacking.reason).toMatch(/^stacking: a linear model over the out-of-fold predictions of #\d mlp/);
     for (const e of ensembles) {
       expect(e.testScore!).toBeGreaterThan(0.6);

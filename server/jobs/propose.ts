@@ -91,6 +91,11 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
 
 /** the model-based strategies' random startups: the family is theirs to draw until that many trials have finished */
 const MODEL_BASED_STARTUP: Record<string, number> = { tpe: tpeOptionsSchema.parse({}).nStartup, gp: gpOptionsSchema.parse({}).nStartup };
+/**
+ * Within a family the model takes over after this many of the family's own trials: a family gets a share of a run's
+ * trials, and the run's startup (above) has already drawn a few of each family at random.
+ */
+const FAMILY_STARTUP = 4;
 
 /**
  * The run's strategy; with several families under a model-based strategy, the family is drawn by branch allocation
@@ -101,7 +106,8 @@ const MODEL_BASED_STARTUP: Record<string, number> = { tpe: tpeOptionsSchema.pars
 function searchStrategy(name: string, families: number): Strategy {
   const strategy = createStrategy(name);
   const startup = MODEL_BASED_STARTUP[name];
-  return families > 1 && startup !== undefined ? withBranchAllocation(strategy, { key: FAMILY_KEY, startup }) : strategy;
+  if (families <= 1 || startup === undefined) return strategy;
+  return withBranchAllocation(strategy, { key: FAMILY_KEY, startup }, createStrategy(name, { nStartup: FAMILY_STARTUP }));
 }
 
 /**

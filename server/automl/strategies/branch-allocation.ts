@@ -13,7 +13,8 @@
  *   - ECI = max(ECI1, ECI2); a branch never tried counts as the most promising tried one, so every branch is tried;
  *   - the branch is drawn with probability proportional to 1 / ECI, so every branch keeps a chance.
  *
- * So a branch that stopped improving, or whose trials cost more for the same pace, gets fewer trials. The proposals of
+ * So a branch that stopped improving, or whose trials cost more for the same pace, gets fewer trials; under
+ * constraints, so does a branch whose trials mostly break them. The proposals of
  * the trial's own batch (pending) count as spent on their branch at its typical cost, so a batch spreads.
  * Parameters under the chosen branch (named `branch.` + name) are sampled by the inner strategy from that branch's
  * trials only: the allocation now decides between branches, so within one the inner strategy should exploit the
@@ -24,6 +25,7 @@ import { z } from "zod";
 import { enumerate, type ParamValue } from "../space/distributions";
 import type { FinishedTrial } from "../space/trial-record";
 import type { SampleContext, Strategy } from "./strategy";
+import { isInfeasible } from "../constrained-history";
 
 export const branchAllocationOptionsSchema = z
   .object({
@@ -36,7 +38,12 @@ export const branchAllocationOptionsSchema = z
 
 export type BranchAllocationOptions = z.infer<typeof branchAllocationOptionsSchema>;
 
-export function withBranchAllocation(inner: Strategy, options: BranchAllocationOptions): Strategy {
+/**
+ * `inner` makes every choice during the startup and the choices outside the branches after it; `withinBranch` (by
+ * default `inner`) samples a chosen branch's parameters from that branch's trials, which are a fraction of the run's,
+ * so it is usually the same strategy with a shorter random startup of its own.
+ */
+export function withBranchAllocation(inner: Strategy, options: BranchAllocationOptions, withinBranch: Strategy = inner): Strategy {
   const { key, startup } = branchAllocationOptionsSchema.parse(options);
   const allocating = (ctx: SampleContext) => ctx.history.length >= startup;
   // one narrowed context per trial and branch, so the inner strategy's own per-trial decisions are made once
@@ -64,7 +71,7 @@ export function withBranchAllocation(inner: Strategy, options: BranchAllocationO
         return branch;
       }
       const branch = choices.get(ctx);
-      if (typeof branch === "string" && name.startsWith(`${branch}.`)) return inner.sample(branchContext(ctx, branch), name, dist);
+      if (typeof branch === "string" && name.startsWith(`${branch}.`)) return withinBranch.sample(branchContext(ctx, branch), name, dist);
       return inner.sample(ctx, name, dist);
     },
   };
@@ -113,7 +120,14 @@ function drawBranch(ctx: SampleContext, key: string, branches: readonly ParamVal
   const tried = eci.filter((e): e is number => e !== null);
   // an untried branch is the cheapest bet: as likely as the most promising tried one
   const floor = tried.length === 0 ? 1 : Math.min(...tried);
-  const weights = eci.map((e) => 1 / (e ?? floor));
+  // under constraints only a feasible trial can improve: the expected cost of one is ECI / P(feasible), with P the
+  // branch's feasible share so far (Laplace-smoothed, so a branch is never ruled out by a few infeasible trials)
+  const constrained = ctx.history.some(isInfeasible);
+  const feasibleShare = (b: ParamValue) => {
+    const trials = ofBranch(b);
+    return constrained ? (trials.filter((t) => !isInfeasible(t)).length + 1) / (trials.length + 2) : 1;
+  };
+  const weights = eci.map((e, i) => feasibleShare(branches[i]) / (e ?? floor));
   const total = weights.reduce((a, b) => a + b, 0);
   let u = ctx.rng.float() * total;
   for (let i = 0; i < branches.length; i++) {
