@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replaySpace } from "../automl/space/recording-suggest";
+import { forestFamily } from "../models/forest";
 import { gbdtFamily } from "../models/gbdt";
 import { mlpFamily } from "../models/tfjs-mlp";
 import type { Task } from "../models/family";
@@ -26,6 +27,26 @@ describe("the candidate space of several families", () => {
     const split = splitParams(mlp);
     expect(split.family).toEqual(mlpFamily.defaultParams(task));
     expect(split.stages.featureSelection).toBe("none");
+  });
+
+  it("follows the defaults with the families' portfolios, one of each family in turn, each a point of the space", () => {
+    const families = [mlpFamily, gbdtFamily, forestFamily];
+    const starts = defaultCandidates(families, task);
+    const shape = (p: (typeof starts)[number]) => [p.family, p[`${p.family}.growth`] ?? p[`${p.family}.kind`] ?? "default"];
+    expect(starts.map(shape)).toEqual([
+      ["mlp", "default"],
+      ["gbdt", "leafwise"],
+      ["forest", "random_forest"],
+      ["gbdt", "depthwise"],
+      ["forest", "extra_trees"],
+      ["gbdt", "leafwise"],
+    ]);
+    expect(starts[3]).toMatchObject({ "gbdt.max_depth": 4, "gbdt.learning_rate": 0.05, "gbdt.subsample": 0.8 });
+    expect(starts[3]).not.toHaveProperty("gbdt.max_leaves");
+    expect(starts[5]).toMatchObject({ "gbdt.max_leaves": 128, "gbdt.learning_rate": 0.03 });
+    // each is a point of the space, which a strategy learns from as from its own draws
+    const space = candidateSpace(families, task);
+    for (const start of starts) expect(replaySpace(space, start).params).toMatchObject(start);
   });
 
   it("leaves a run of one family as it always was: bare names, no family choice", () => {

@@ -48,12 +48,20 @@ function underName(s: Suggest, family: string): Suggest {
 const prefixed = (params: Params, family: string): Params => Object.fromEntries(Object.entries(params).map(([k, v]) => [`${family}.${k}`, v]));
 
 /**
- * The first trials of every search, one per family in the run's order: the family's defaults, every feature kept,
- * the default preprocessing (as AutoGluon and H2O start from known-good configurations).
+ * The first trials of every search, with every feature kept and the default preprocessing (as AutoGluon and H2O start
+ * from known-good configurations): each family's defaults in the run's order, then the families' portfolios, the
+ * first further configuration of each family in that order, then the second, and so on.
  */
 export function defaultCandidates(families: readonly ModelFamily[], task: Task): Params[] {
-  return families.map((family) => {
-    const params = family.defaultParams(task);
+  const portfolios = families.map((family) => family.portfolioParams?.(task) ?? []);
+  const rounds = Math.max(0, ...portfolios.map((p) => p.length));
+  const starts = families.map((family) => ({ family, params: family.defaultParams(task) }));
+  for (let round = 0; round < rounds; round++) {
+    families.forEach((family, k) => {
+      if (round < portfolios[k].length) starts.push({ family, params: portfolios[k][round] });
+    });
+  }
+  return starts.map(({ family, params }) => {
     const own = families.length === 1 ? params : { [FAMILY_KEY]: family.name, ...prefixed(params, family.name) };
     return { ...own, feature_selection: "none", ...defaultPreprocessing(task) };
   });

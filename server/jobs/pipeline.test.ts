@@ -342,8 +342,10 @@ it("searches gradient-boosted trees: candidates early-stop on validation rounds,
   expect(run.status).toBe("completed");
   const trials = await searched(ctx, run.id);
   expect(trials.every((t) => t.family === "gbdt" && t.status === "done" && t.valScore! > 0.65 && t.testScore! > 0.65)).toBe(true);
-  // the defaults first: leaf-wise, 31 leaves
+  // the defaults first: leaf-wise, 31 leaves; then the family's portfolio: conservative depth-wise, then large leaf-wise
   expect(trials[0].params).toMatchObject({ growth: "leafwise", max_leaves: 31, learning_rate: 0.1 });
+  expect(trials[1].params).toMatchObject({ growth: "depthwise", max_depth: 4, learning_rate: 0.05 });
+  expect(trials[2].params).toMatchObject({ growth: "leafwise", max_leaves: 128, learning_rate: 0.03 });
   for (const t of trials) expect(t.reason).toMatch(/^early stopping at epoch \d+ \(best \d+\); refit on 800 non-test rows for \d+ epochs(; calibrated: .+)?$/);
   // the best may be one of the ensembles the search ended with
   const best = (await ctx.store.listTrials(run.id)).find((t) => t.id === run.bestTrialId)!;

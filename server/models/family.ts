@@ -98,6 +98,11 @@ export interface ModelFamily {
   defineSpace(suggest: Suggest, task: Task): Params;
   /** a known-good configuration, tried before the strategy's proposals (as AutoGluon and H2O start from defaults) */
   defaultParams(task: Task): Params;
+  /**
+   * more known-good configurations, tried in a search's opening after every family's default (as AutoGluon's preset
+   * portfolio): starts different enough from the default that one of them is often the better one
+   */
+  portfolioParams?(task: Task): Params[];
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
   /** whether fit honours FitContext.pauseAt/resume, which a scheduler's rungs need */

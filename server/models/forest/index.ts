@@ -2,7 +2,7 @@ import type { ModelFamily } from "../family";
 import { fitForest } from "./fit";
 import { FittedForest } from "./model";
 import { loadForest } from "./persist";
-import { defaultParams, defineSpace, parseParams, SPACE_VERSION } from "./space";
+import { defaultParams, defineSpace, parseParams, portfolioParams, SPACE_VERSION } from "./space";
 
 /**
  * Random forests and extra trees on gbdt's histogram machinery: binning and histograms from ../gbdt (bins.ts,
@@ -15,6 +15,7 @@ export const forestFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  portfolioParams,
   fit: fitForest,
   epochCap: (params) => parseParams(params).n_estimators,
   async load(dir, task) {

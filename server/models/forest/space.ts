@@ -45,6 +45,11 @@ export function defaultParams(task: Task): Params {
   };
 }
 
+/** One more start: extra trees with the same defaults (AutoGluon's portfolio tries both kinds of forest). */
+export function portfolioParams(task: Task): Params[] {
+  return [{ ...defaultParams(task), kind: "extra_trees" }];
+}
+
 /**
  * The hyperparameters fit() uses, checked; values missing from a trial take scikit-learn's defaults. max_features
  * absent: by task (see defaultParams). max_depth absent: no limit (limit_depth only records the search's choice).

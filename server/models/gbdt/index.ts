@@ -2,7 +2,7 @@ import type { ModelFamily } from "../family";
 import { fitGbdt } from "./fit";
 import { FittedGbdt } from "./model";
 import { loadGbdt } from "./persist";
-import { defaultParams, defineSpace, parseParams, SPACE_VERSION } from "./space";
+import { defaultParams, defineSpace, parseParams, portfolioParams, SPACE_VERSION } from "./space";
 
 /**
  * Gradient-boosted decision trees on histograms (XGBoost's "hist" / LightGBM's method), written on typed arrays:
@@ -16,6 +16,7 @@ export const gbdtFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  portfolioParams,
   fit: fitGbdt,
   pausable: true,
   epochCap: (params) => parseParams(params).max_rounds,
