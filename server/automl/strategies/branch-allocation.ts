@@ -14,12 +14,11 @@
  *   - the branch is drawn with probability proportional to 1 / ECI, so every branch keeps a chance.
  *
  * So a branch that stopped improving, or whose trials cost more for the same pace, gets fewer trials; under
- * constraints, so does a branch whose trials mostly break them. The proposals of
- * the trial's own batch (pending) count as spent on their branch at its typical cost, so a batch spreads.
- * Parameters under the chosen branch (named `branch.` + name) are sampled by the inner strategy from that branch's
- * trials only: the allocation now decides between branches, so within one the inner strategy should exploit the
- * branch's own best trials rather than wait for them to be globally good. Until `startup` trials have finished the
- * inner strategy makes every choice, so the proposals of its random startup are unchanged.
+ * constraints, so does a branch whose trials mostly break them. The proposals of the trial's own batch (pending) count
+ * as spent on their branch at its typical cost, so a batch spreads. Parameters under the chosen branch (named
+ * `branch.` + name) are sampled from that branch's trials only: the allocation now decides between branches, so within
+ * one the strategy should exploit the branch's own best trials rather than wait for them to be globally good. Until
+ * `startup` trials have finished the inner strategy makes every choice, so the proposals of its startup are unchanged.
  */
 import { z } from "zod";
 import { enumerate, type ParamValue } from "../space/distributions";
