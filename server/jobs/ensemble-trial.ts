@@ -102,15 +102,17 @@ export async function buildEnsembleTrial(ctx: StudioContext, trial: TrialRow, jo
 /** folds of the cross-fitting that scores greedy selection, as the stacker's */
 const ENSEMBLE_FOLDS = 5;
 
-function crossFittedGreedy(run: RunRow, data: RunData, val: { y: Float32Array; preds: Float32Array[] }, pool: TrialRow[]): Float32Array {
+/** the validation rows' labels, each candidate's predictions of them, and how many values a prediction has per row */
+type ValidationSet = { y: Float32Array; preds: Float32Array[]; width: number };
+
+function crossFittedGreedy(run: RunRow, data: RunData, val: ValidationSet, pool: TrialRow[]): Float32Array {
   const n = val.y.length;
   const folds = makeFolds({ y: val.y, rows: Array.from({ length: n }, (_, r) => r), problemType: data.task.type, seed: deriveSeed(run.seed, "ensemble"), k: Math.min(ENSEMBLE_FOLDS, n) });
   const scoreOn = (rows: readonly number[]) => {
     const y = Float32Array.from(rows, (r) => val.y[r]);
     return (pred: Float32Array) => score(run.metric, data.task, y, pred);
   };
-  const width = data.task.type === "regression" ? 1 : data.task.classes.length;
-  return crossFittedEnsemble(pool.map((t, i) => ({ id: t.id, pred: val.preds[i] })), width, folds, scoreOn, greaterIsBetter(run.metric) ? "maximize" : "minimize");
+  return crossFittedEnsemble(pool.map((t, i) => ({ id: t.id, pred: val.preds[i] })), val.width, folds, scoreOn, greaterIsBetter(run.metric) ? "maximize" : "minimize");
 }
 
 function describe(spec: EnsembleSpec, poolSize: number, stackerEpochs: number | undefined): string {
@@ -130,7 +132,7 @@ function ranked(trials: TrialRow[], run: RunRow): TrialRow[] {
 const validationPredictionsKey = (run: RunRow, t: TrialRow) => `${keys.trialArchive(run.id, t.id)}/${archiveFiles.validationPredictions}`;
 
 /** the labels of every validation row in ascending row order, and each candidate's predictions of them in that order */
-async function validationSet(ctx: StudioContext, run: RunRow, data: RunData, pool: TrialRow[]): Promise<{ y: Float32Array; preds: Float32Array[] }> {
+async function validationSet(ctx: StudioContext, run: RunRow, data: RunData, pool: TrialRow[]): Promise<ValidationSet> {
   const rows = (data.split.folds ? data.split.folds.flat() : data.split.valid).slice().sort((a, b) => a - b);
   const width = data.task.type === "regression" ? 1 : data.task.classes.length;
   const preds: Float32Array[] = [];
@@ -140,7 +142,7 @@ async function validationSet(ctx: StudioContext, run: RunRow, data: RunData, poo
     if (pred.length !== rows.length * width) throw new Error(`candidate #${t.number}'s validation predictions cover ${pred.length / width} rows, the run has ${rows.length}`);
     preds.push(pred);
   }
-  return { y: Float32Array.from(rows, (r) => data.y[r]), preds };
+  return { y: Float32Array.from(rows, (r) => data.y[r]), preds, width };
 }
 
 /**

@@ -76,8 +76,10 @@ export function withBranchAllocation(inner: Strategy, options: BranchAllocationO
   };
 }
 
-/** what a finished trial spent, in the study's budget unit (FinishedTrial.cost; one trial where it is absent) */
-const costOf = (t: FinishedTrial, unit: number) => (t.cost !== undefined && Number.isFinite(t.cost) && t.cost > 0 ? t.cost : unit);
+/** a finished trial's recorded cost, if it has a usable one (FinishedTrial.cost) */
+const recordedCost = (t: FinishedTrial): number | null => (t.cost !== undefined && Number.isFinite(t.cost) && t.cost > 0 ? t.cost : null);
+/** a complete trial's finite value, or null */
+const scoredValue = (t: FinishedTrial): number | null => (t.state === "complete" && t.value !== null && Number.isFinite(t.value) ? t.value : null);
 
 /**
  * A branch's estimated cost to its next improvement (FLAML's ECI, in the study's budget unit), or null when it has no
@@ -85,7 +87,7 @@ const costOf = (t: FinishedTrial, unit: number) => (t.cost !== undefined && Numb
  */
 export function estimatedCostToImprove(trials: readonly FinishedTrial[], pending: number, direction: SampleContext["direction"], leaderBest: number | null): number | null {
   if (trials.length + pending === 0) return null;
-  const measured = trials.filter((t) => t.cost !== undefined && Number.isFinite(t.cost) && t.cost > 0).map((t) => t.cost!);
+  const measured = trials.map(recordedCost).filter((c): c is number => c !== null);
   // the branch's typical trial: a failed trial without a cost, or a pending one, is counted at it
   const unit = measured.length === 0 ? 1 : measured.reduce((a, b) => a + b, 0) / measured.length;
   const better = (a: number, b: number) => (direction === "maximize" ? a > b : a < b);
@@ -93,10 +95,11 @@ export function estimatedCostToImprove(trials: readonly FinishedTrial[], pending
   const improvements: { at: number; value: number }[] = [];
   let spent = 0;
   for (const t of trials) {
-    spent += costOf(t, unit);
-    if (t.state !== "complete" || t.value === null || !Number.isFinite(t.value)) continue;
+    spent += recordedCost(t) ?? unit;
+    const value = scoredValue(t);
+    if (value === null) continue;
     const last = improvements.at(-1);
-    if (!last || better(t.value, last.value)) improvements.push({ at: spent, value: t.value });
+    if (!last || better(value, last.value)) improvements.push({ at: spent, value });
   }
   spent += pending * unit;
   const best = improvements.at(-1);
@@ -112,7 +115,7 @@ export function estimatedCostToImprove(trials: readonly FinishedTrial[], pending
 
 function drawBranch(ctx: SampleContext, key: string, branches: readonly ParamValue[]): ParamValue {
   const ofBranch = (b: ParamValue) => ctx.history.filter((t) => t.params[key] === b);
-  const scored = ctx.history.filter((t) => t.state === "complete" && t.value !== null && Number.isFinite(t.value)).map((t) => t.value as number);
+  const scored = ctx.history.map(scoredValue).filter((v): v is number => v !== null);
   const leaderBest = scored.length === 0 ? null : ctx.direction === "maximize" ? Math.max(...scored) : Math.min(...scored);
   const pendingOf = (b: ParamValue) => (ctx.pending ?? []).filter((p) => p.params[key] === b).length;
   const eci = branches.map((b) => estimatedCostToImprove(ofBranch(b), pendingOf(b), ctx.direction, leaderBest));
