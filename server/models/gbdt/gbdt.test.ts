@@ -5,6 +5,7 @@ import { score } from "../../automl/estimation/metrics";
 import type { Params, Suggest } from "../../automl/space/suggest";
 import type { FittedModel } from "../family";
 import { gbdtFamily } from "./index";
+import { SMALL_VALIDATION_ROWS, stoppingMetric } from "./fit";
 import type { FittedGbdt } from "./model";
 import { bits, ctx, fitter, suiteTempDir } from "../shared/fit-harness";
 import { binaryTask, dataset, regressionTask, split } from "../shared/test-data";
@@ -19,7 +20,8 @@ const fit = fitter<FittedGbdt>(gbdtFamily);
 
 describe("gbdt family: accuracy", () => {
   it("binary: finds the interaction (validation AUC > 0.9), reporting every round", async () => {
-    const input = binaryData();
+    // validation rows enough for early stopping to watch the AUC itself (SMALL_VALIDATION_ROWS)
+    const input = binaryData(5000);
     const { reports, ctx: c } = ctx("auc");
     const res = await fit(input, gbdtFamily.defaultParams(binaryTask), c);
     const auc = score("auc", input.task, input.yVal, res.model.predict(input.xVal));
@@ -118,6 +120,19 @@ describe("gbdt family: training loop", () => {
     const best = Math.min(...reports.map((r) => r.valMetric!));
     expect(reports[res.bestEpoch - 1].valMetric).toBe(best);
     expect(score("logloss", input.task, input.yVal, res.model.predict(input.xVal))).toBeCloseTo(best, 6);
+  });
+
+  it("watches the validation loss rather than AUC or accuracy on fewer than SMALL_VALIDATION_ROWS validation rows", async () => {
+    expect([stoppingMetric(binaryTask, "auc", 999), stoppingMetric(binaryTask, "auc", 1000), stoppingMetric(binaryTask, "logloss", 10)]).toEqual([null, "auc", "logloss"]);
+    expect(stoppingMetric(regressionTask, "rmse", 10)).toBe("rmse");
+    const input = binaryData(1500);
+    const { reports, ctx: c } = ctx("auc");
+    const res = await fit(input, { ...small, learning_rate: 0.3, early_stopping_rounds: 10 }, c);
+    expect(input.yVal.length).toBeLessThan(SMALL_VALIDATION_ROWS);
+    expect(res.reason).toBe("early stopping");
+    expect(reports[res.bestEpoch - 1].valLoss).toBe(Math.min(...reports.map((r) => r.valLoss)));
+    // the metric is still reported every round, for the learning curves
+    expect(reports.every((r) => r.valMetric !== null)).toBe(true);
   });
 
   it("watches the validation loss where the metric does not apply to the task", async () => {
