@@ -234,10 +234,13 @@ describe("gbdt family: persistence and space", () => {
     expect(leafwise.names).toContain("max_leaves");
     expect(leafwise.names).not.toContain("max_depth");
     expect(leafwise.params).toMatchObject({ max_bins: 255, max_rounds: 2000, early_stopping_rounds: 50, min_split_gain: 0 });
-    // the smallest proposals train
+    // the smallest proposals are stumps (boosting a nearly additive model, as on telco-churn), and they train
+    expect([depthwise.params.max_depth, leafwise.params.max_leaves]).toEqual([1, 2]);
     for (const p of [depthwise.params, leafwise.params, gbdtFamily.defaultParams(binaryTask)]) {
       const res = await fit(binaryData(300), p, ctx("auc", { epochs: 2 }).ctx);
       expect(res.epochs).toBe(2);
+      if (p !== depthwise.params && p !== leafwise.params) continue;
+      expect(res.model.trees.map((t) => t.leaves())).toEqual([2, 2]);
     }
     await expect(fit(binaryData(300), { ...small, typo: 1 }, ctx("auc").ctx)).rejects.toThrow();
   });

@@ -3,7 +3,7 @@ import type { Params, Suggest } from "../../automl/space/suggest";
 import type { Task } from "../family";
 
 /** Bump when the space below changes. */
-export const SPACE_VERSION = "gbdt/1";
+export const SPACE_VERSION = "gbdt/2";
 /** the round cap, early stopping's patience (in rounds) and the bin count: recorded in every trial as fixed values */
 const MAX_ROUNDS = 2000;
 const EARLY_STOPPING_ROUNDS = 50;
@@ -13,14 +13,17 @@ const GROWTH = ["depthwise", "leafwise"] as const;
 
 /**
  * The search space, asked define-by-run: a tree's size is its depth when it grows depth-wise and its leaf count when
- * it grows leaf-wise, so only the one that applies is asked. Ranges follow the usual XGBoost/LightGBM tuning ranges.
+ * it grows leaf-wise, so only the one that applies is asked. Ranges follow the usual XGBoost/LightGBM tuning ranges,
+ * down to stumps (depth 1, 2 leaves; Optuna's LightGBMTuner searches 2-256 leaves): on nearly additive data boosted
+ * stumps are the model to beat (on telco-churn's seed-0 split XGBoost's 3-fold CV AUC was 0.849 at depth 1 or 2, 0.846
+ * at 3, 0.830 at 6).
  */
 export function defineSpace(suggest: Suggest, _task: Task): Params {
   const params: Params = {};
   params.learning_rate = suggest.float("learning_rate", 0.01, 0.3, { log: true });
   params.growth = suggest.choice("growth", GROWTH);
-  if (params.growth === "depthwise") params.max_depth = suggest.int("max_depth", 3, 12);
-  else params.max_leaves = suggest.int("max_leaves", 8, 256, { log: true });
+  if (params.growth === "depthwise") params.max_depth = suggest.int("max_depth", 1, 12);
+  else params.max_leaves = suggest.int("max_leaves", 2, 256, { log: true });
   params.min_child_weight = suggest.float("min_child_weight", 1e-3, 10, { log: true });
   params.subsample = suggest.float("subsample", 0.5, 1);
   params.colsample_bytree = suggest.float("colsample_bytree", 0.5, 1);
