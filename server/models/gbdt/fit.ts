@@ -43,9 +43,10 @@ export const SMALL_VALIDATION_ROWS = 1000;
  * a fixed sample of 5000 rows (RoundScorer).
  *
  * Early stopping (shared/early-stopping.ts) after early_stopping_rounds rounds without improvement of the run's metric
- * (on a small validation set, of the loss: SMALL_VALIDATION_ROWS), at most max_rounds; the model keeps the trees up to the best round. ctx.deadline and onEpoch "stop" end training after the round, keeping
- * the best so far. ctx.epochs trains exactly that many rounds with no early stopping and keeps them all (validation may
- * be empty). input.sampleWeight multiplies gradients and hessians, and weighs the training loss.
+ * (on a small validation set, of the loss: SMALL_VALIDATION_ROWS), at most max_rounds; the model keeps the trees up to
+ * the best round. ctx.deadline and onEpoch "stop" end training after the round, keeping the best so far. ctx.epochs
+ * trains exactly that many rounds with no early stopping and keeps them all (validation may be empty).
+ * input.sampleWeight multiplies gradients and hessians, and weighs the training loss.
  * The same seed and data give the same model bit for bit. input.categorical's columns split on sets of categories
  * (bins.ts, categorical.ts).
  *
