@@ -172,8 +172,8 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
 
 /** The metric early stopping watches (null: the validation loss), by the rule of SMALL_VALIDATION_ROWS. */
 export function stoppingMetric(task: Task, metric: Metric | null, validationRows: number): Metric | null {
-  const steps = task.type !== "regression" && metric !== "logloss";
-  return steps && validationRows < SMALL_VALIDATION_ROWS ? null : metric;
+  const stepwise = task.type !== "regression" && metric !== "logloss";
+  return stepwise && validationRows < SMALL_VALIDATION_ROWS ? null : metric;
 }
 
 /** Class codes must be whole numbers within the classes (0/1 for binary); regression targets finite. */
