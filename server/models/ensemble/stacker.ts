@@ -2,6 +2,7 @@ import type { Metric } from "../../contracts/dataset";
 import { createRng } from "../../automl/rng";
 import type { FitContext, FittedModel, Matrix, Task } from "../family";
 import { linearFamily } from "../linear";
+import { FittedLinear } from "../linear/model";
 
 /** folds of the stacker's own cross-fitting */
 const STACKER_FOLDS = 5;
@@ -19,9 +20,16 @@ export interface FittedStacker {
  * with its defaults) learns how to weigh the members from their out-of-fold predictions. Fitted on the same rows it
  * would be scored on, it would look better than it is, so it is cross-fitted: each fold's stacker early-stops on its
  * held-out part and predicts it, and the final stacker is fitted on every row for the mean epoch count they found.
+ *
+ * The linear family expects standardised inputs (the data stages give it those), and members' predictions are not:
+ * a regression member predicts in target units (thousands, for prices), where the solver's step size, set by the
+ * largest feature, leaves the intercept where it started. So the stacker learns on standardised columns, and the
+ * final model's coefficients are mapped back onto the raw ones: the saved model takes stackingFeatures as they are.
  */
 export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix; y: Float32Array; seed: number }): Promise<FittedStacker> {
-  const { task, metric, z, y, seed } = input;
+  const { task, metric, y, seed } = input;
+  const standard = columnStandardiser(input.z);
+  const z = standard.apply(input.z);
   const width = task.type === "regression" ? 1 : task.classes.length;
   const oofPred = new Float32Array(z.rows * width);
   const params = linearFamily.defaultParams(task);
@@ -40,7 +48,40 @@ export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix;
   const epochs = Math.max(1, Math.round(bestEpochs.reduce((a, b) => a + b, 0) / bestEpochs.length));
   const empty: Matrix = { rows: 0, cols: z.cols, data: new Float32Array(0) };
   const final = await linearFamily.fit({ task, xTrain: z, yTrain: y, xVal: empty, yVal: new Float32Array(0) }, params, { ...ctx, epochs });
-  return { model: final.model, oofPred, epochs: final.epochs };
+  return { model: standard.unapply(final.model), oofPred, epochs: final.epochs };
+}
+
+/** columns with a spread below this are constant: they are centred, not scaled */
+const MIN_STD = 1e-12;
+
+/**
+ * Each column's mean and standard deviation, a map onto standardised columns, and its inverse for a fitted linear
+ * model: w . (x - mean) / std + b = (w / std) . x + (b - sum w mean / std).
+ */
+function columnStandardiser(x: Matrix) {
+  const mean = new Float64Array(x.cols);
+  const std = new Float64Array(x.cols);
+  for (let r = 0; r < x.rows; r++) for (let j = 0; j < x.cols; j++) mean[j] += x.data[r * x.cols + j] / x.rows;
+  for (let r = 0; r < x.rows; r++) for (let j = 0; j < x.cols; j++) std[j] += (x.data[r * x.cols + j] - mean[j]) ** 2 / x.rows;
+  for (let j = 0; j < x.cols; j++) std[j] = Math.sqrt(std[j]) > MIN_STD ? Math.sqrt(std[j]) : 1;
+  return {
+    apply(m: Matrix): Matrix {
+      const data = Float32Array.from(m.data, (v, i) => (v - mean[i % m.cols]) / std[i % m.cols]);
+      return { rows: m.rows, cols: m.cols, data };
+    },
+    unapply(model: FittedModel): FittedLinear {
+      if (!(model instanceof FittedLinear)) throw new Error("stacker: the linear family returned another kind of model");
+      const d = model.features;
+      const theta = model.theta.slice();
+      for (let c = 0; c < model.outputs; c++) {
+        for (let j = 0; j < d; j++) {
+          theta[c * d + j] = model.theta[c * d + j] / std[j];
+          theta[model.outputs * d + c] -= theta[c * d + j] * mean[j];
+        }
+      }
+      return new FittedLinear(model.task, d, theta, model.scaler, model.params);
+    },
+  };
 }
 
 /** `count` folds of 0..n-1 after a seeded shuffle, each in ascending order */
