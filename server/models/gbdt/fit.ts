@@ -96,7 +96,7 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
     lambda: params.lambda,
     minChildWeight: params.min_child_weight,
     minSplitGain: params.min_split_gain,
-  });
+  }, objective.fixedHessians);
   const rng = createRng(deriveSeed(ctx.seed, "gbdt", "sampling"));
   const rowSampler = new RowSampler(n, sampleWeight, params.subsample);
   const featureSampler = new FeatureSampler(binned.splittable, params.colsample_bytree);

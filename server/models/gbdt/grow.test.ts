@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BinEdges, type BinnedMatrix } from "./bins";
 import { TreeGrower, type GrowthRules } from "./grow";
-import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
+import { buildHistogram, buildRootGradients, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
 import { findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { dataset } from "../shared/test-data";
 
@@ -46,6 +46,21 @@ describe("histograms", () => {
       const ref = naiveHistogram(binned, rows, grad, hess);
       for (let i = 0; i < ref.length; i++) expect(hist[i]).toBeCloseTo(ref[i], 9);
       expect(histogramTotals(hist, binned, 0).hess).toBe(count);
+    }
+  });
+
+  it("over every row with known hessian sums equal a build of gradients and hessians, to the bit with unit hessians", () => {
+    const { binned, grad, hess } = problem(3001);
+    const all = Uint32Array.from({ length: 3001 }, (_, i) => i);
+    // an odd feature count: a pass of four and one alone
+    for (const features of [allFeatures(binned), Int32Array.of(0, 2, 4)]) {
+      const full = newHistogram(binned);
+      buildHistogram(full, newHistogram(binned), binned, features, all, 0, 3001, grad, hess);
+      const known = newHistogram(binned);
+      buildHistogram(known, newHistogram(binned), binned, allFeatures(binned), all, 0, 3001, new Float64Array(3001), hess);
+      const hist = newHistogram(binned);
+      buildRootGradients(hist, newHistogram(binned), binned, features, grad, known);
+      expect(hist).toEqual(full);
     }
   });
 
@@ -129,6 +144,26 @@ describe("tree growth", () => {
     const out = new Float64Array(500);
     grower.addLeafValues(tree, out, null, 1, 0);
     for (let r = 0; r < 500; r++) expect(out[r]).toBe(tree.value[tree.leafOf(d.x.data, r * d.x.cols)]);
+  });
+
+  it("with fixed hessians, grows the trees it grows without that knowledge, round after round", () => {
+    const { binned, edges, grad, hess } = problem();
+    const all = Uint32Array.from({ length: 3000 }, (_, i) => i);
+    const weights = Float64Array.from(all, (i) => 0.5 + (i % 5) / 4);
+    for (const h of [hess, weights]) {
+      const plain = new TreeGrower(binned, edges, { ...base, maxDepth: 4, learningRate: 0.3 });
+      const fixed = new TreeGrower(binned, edges, { ...base, maxDepth: 4, learningRate: 0.3 }, true);
+      const g = grad.slice();
+      for (let round = 0; round < 3; round++) {
+        const a = plain.grow(all, 3000, g, h, binned.splittable);
+        const b = fixed.grow(all, 3000, g, h, binned.splittable);
+        expect(b.feature).toEqual(a.feature);
+        expect(b.threshold).toEqual(a.threshold);
+        for (let i = 0; i < a.nodes; i++) expect(b.value[i]).toBeCloseTo(a.value[i], 12);
+        // the next round's squared-error gradients: the tree's predictions move them, the hessians stay
+        plain.addLeafValues(a, g, null, 1, 0);
+      }
+    }
   });
 
   it("grows a single leaf when no split clears min_split_gain", () => {

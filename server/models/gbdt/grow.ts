@@ -1,6 +1,6 @@
 import { partitionRows } from "./partition";
 import type { BinEdges, BinnedMatrix } from "./bins";
-import { buildHistogram, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
+import { buildHistogram, buildRootGradients, histogramTotals, newHistogram, subtractHistogram } from "./histogram";
 import { canSplit, findBestSplit, leafValue, Split, type SplitRules } from "./split";
 import { Tree } from "./tree";
 
@@ -56,11 +56,15 @@ export class TreeGrower {
   private readonly right: Int32Array;
   /** nodes of the tree being grown */
   private count = 0;
+  /** with fixed hessians, the hessian sums of a histogram over every row (built with the first tree that grows on them all) */
+  private allRowsHessians: Float64Array | null = null;
 
   constructor(
     private readonly data: BinnedMatrix,
     private readonly edges: BinEdges,
     private readonly rules: GrowthRules,
+    /** whether every tree's hessians are the same (squared error: the rows' weights), so their sums over the same rows are too */
+    private readonly fixedHessians = false,
   ) {
     const n = data.rows;
     this.idx = new Uint32Array(n);
@@ -106,7 +110,8 @@ export class TreeGrower {
         this.initNode(0, 0, count, 0, sums.grad, sums.hess);
         this.pool.push(hist);
       } else {
-        buildHistogram(hist, this.spare, this.data, features, this.idx, 0, count, grad, hess);
+        if (this.fixedHessians && count === this.data.rows) this.buildAllRows(hist, features, grad, hess);
+        else buildHistogram(hist, this.spare, this.data, features, this.idx, 0, count, grad, hess);
         // the root's sums from the histogram: ~256 bins rather than every row
         const sums = histogramTotals(hist, this.data, features[0]);
         this.initNode(0, 0, count, 0, sums.grad, sums.hess);
@@ -193,6 +198,16 @@ export class TreeGrower {
       if (canSplit(h0 + h1 + h2 + h3, rules)) return false;
     }
     return !canSplit((h0 + h1 + h2 + h3) * (1 + 4 * count * Number.EPSILON), rules);
+  }
+
+  /** The root's histogram when it holds every row (idx[i] = i) and the hessians are fixed: only the gradients are added. */
+  private buildAllRows(hist: Float64Array, features: Int32Array, grad: Float64Array, hess: Float64Array): void {
+    if (!this.allRowsHessians) {
+      this.allRowsHessians = newHistogram(this.data);
+      const all = Int32Array.from(this.data.codes, (_, f) => f);
+      buildHistogram(this.allRowsHessians, this.spare, this.data, all, this.idx, 0, this.data.rows, grad, hess);
+    }
+    buildRootGradients(hist, this.spare, this.data, features, grad, this.allRowsHessians);
   }
 
   /** Finds the node's best split; releases its histogram and returns false when it has none. */

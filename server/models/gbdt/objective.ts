@@ -9,6 +9,8 @@ export interface Objective {
   readonly outputs: number;
   /** whether gradients() reads the exps of the training rows' raw scores (TrainingScores.exp) */
   readonly usesExp: boolean;
+  /** whether the hessians are the same every round whatever the scores (squared error's are the rows' weights) */
+  readonly fixedHessians: boolean;
   /** the raw score every row starts from, per output */
   baseScore(y: Float32Array, w: Float32Array | undefined): Float64Array;
   /**
@@ -78,6 +80,7 @@ const clip = (p: number) => Math.min(Math.max(p, MIN_PRIOR), 1 - MIN_PRIOR);
 const logistic: Objective = {
   outputs: 1,
   usesExp: true,
+  fixedHessians: false,
   baseScore(y, w) {
     const p = clip(weightedMean(y, w));
     return Float64Array.of(Math.log(p / (1 - p)));
@@ -125,6 +128,7 @@ function softmax(k: number): Objective {
   return {
     outputs: k,
     usesExp: true,
+    fixedHessians: false,
     baseScore(y, w) {
       const prior = new Float64Array(k);
       let total = 0;
@@ -195,6 +199,7 @@ function squaredError(scale: number): Objective {
   return {
     outputs: 1,
     usesExp: false,
+    fixedHessians: true,
     baseScore: (y, w) => Float64Array.of(weightedMean(y, w)),
     gradients({ raw }, y, w, grad, hess) {
       let loss = 0;
