@@ -80,7 +80,7 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
 
     it("cascades a dataset delete to runs, trials, curves and jobs", async () => {
       await store.createTrial(newTrial("t1", "r1", 1));
-      await store.addCurvePoint("t1", { epoch: 1, trainLoss: 1, valLoss: 1, trainMetric: null, valMetric: null, seconds: 0.1 });
+      await store.addCurvePoints("t1", [{ epoch: 1, trainLoss: 1, valLoss: 1, trainMetric: null, valMetric: null, seconds: 0.1 }]);
       await queue.enqueue({ id: "j1", runId: "r1", trialId: "t1", kind: "trial", payload: {} });
       await store.deleteDataset("d1");
       expect(await store.getRun("r1")).toBeNull();
@@ -147,7 +147,7 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
 
     it("cascades a run delete to trials, curves and jobs", async () => {
       await store.createTrial(newTrial("t1", "r1", 1));
-      await store.addCurvePoint("t1", { epoch: 1, trainLoss: 1, valLoss: 1, trainMetric: 0.5, valMetric: 0.5, seconds: 0.1 });
+      await store.addCurvePoints("t1", [{ epoch: 1, trainLoss: 1, valLoss: 1, trainMetric: 0.5, valMetric: 0.5, seconds: 0.1 }]);
       await queue.enqueue({ id: "j1", runId: "r1", trialId: "t1", kind: "trial", payload: {} });
       await store.deleteRun("r1");
       expect(await store.getRun("r1")).toBeNull();
@@ -196,7 +196,7 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
     it("deletes a trial with its learning curve, and frees its number", async () => {
       await store.createTrial(newTrial("t1", "r1", 1));
       await store.createTrial(newTrial("t2", "r1", 2));
-      await store.addCurvePoint("t2", { epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 });
+      await store.addCurvePoints("t2", [{ epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 }]);
       await store.deleteTrial("t2");
       expect(await store.getTrial("t2")).toBeNull();
       expect(await store.listCurve("t2")).toEqual([]);
@@ -207,15 +207,29 @@ describeEachProvider("Store and JobQueue contract", (provider: Provider) => {
   });
 
   describe("learning curves", () => {
-    it("adds, replaces a re-reported epoch, lists in order, and clears", async () => {
+    it("adds in batches, replaces a re-reported epoch (within a batch too), lists in order, and clears", async () => {
       await store.createTrial(newTrial("t1", "r1", 1));
-      await store.addCurvePoint("t1", { epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: 0.8, valMetric: 0.7, seconds: 2 });
-      await store.addCurvePoint("t1", { epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 });
-      await store.addCurvePoint("t1", { epoch: 2, trainLoss: 0.4, valLoss: 0.55, trainMetric: 0.85, valMetric: 0.75, seconds: 2.1 });
+      await store.addCurvePoints("t1", [
+        { epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: 0.8, valMetric: 0.7, seconds: 2 },
+        { epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 },
+      ]);
+      await store.addCurvePoints("t1", [
+        { epoch: 3, trainLoss: 0.3, valLoss: 0.5, trainMetric: 0.9, valMetric: 0.8, seconds: 3 },
+        { epoch: 2, trainLoss: 0.4, valLoss: 0.55, trainMetric: 0.85, valMetric: 0.75, seconds: 2.1 },
+        { epoch: 3, trainLoss: 0.2, valLoss: 0.45, trainMetric: 0.95, valMetric: 0.85, seconds: 3.1 },
+      ]);
+      await store.addCurvePoints("t1", []);
       expect(await store.listCurve("t1")).toEqual([
         { epoch: 1, trainLoss: 0.9, valLoss: 1.0, trainMetric: null, valMetric: null, seconds: 1 },
         { epoch: 2, trainLoss: 0.4, valLoss: 0.55, trainMetric: 0.85, valMetric: 0.75, seconds: 2.1 },
+        { epoch: 3, trainLoss: 0.2, valLoss: 0.45, trainMetric: 0.95, valMetric: 0.85, seconds: 3.1 },
       ]);
+      // thousands of points in one call: more than one INSERT's worth of bound values
+      const many = Array.from({ length: 5000 }, (_, i) => ({ epoch: i + 1, trainLoss: 1 / (i + 1), valLoss: 1, trainMetric: null, valMetric: null, seconds: i }));
+      await store.addCurvePoints("t1", many);
+      const listed = await store.listCurve("t1");
+      expect(listed).toHaveLength(5000);
+      expect(listed[4999]).toEqual(many[4999]);
       await store.clearCurve("t1");
       expect(await store.listCurve("t1")).toEqual([]);
     });

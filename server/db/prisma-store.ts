@@ -125,6 +125,13 @@ export function toTrialRow(t: Trial): TrialRow {
   };
 }
 
+/** curve points per INSERT: 7 bound values each, well under SQLite's 32,766 */
+const CURVE_BATCH = 2000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
 function toCurvePointRow(p: CurvePoint): CurvePointRow {
   return { epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss, trainMetric: p.trainMetric, valMetric: p.valMetric, seconds: p.seconds };
 }
@@ -234,14 +241,16 @@ export class PrismaStore implements Store {
 
   // learning curves
 
-  async addCurvePoint(trialId: string, point: CurvePointRow): Promise<void> {
-    const data = { trainLoss: point.trainLoss, valLoss: point.valLoss, trainMetric: point.trainMetric ?? null, valMetric: point.valMetric ?? null, seconds: point.seconds };
-    // a re-reported epoch replaces the earlier point
-    await this.prisma.curvePoint.upsert({
-      where: { trialId_epoch: { trialId, epoch: point.epoch } },
-      create: { trialId, epoch: point.epoch, ...data },
-      update: data,
-    });
+  async addCurvePoints(trialId: string, points: CurvePointRow[]): Promise<void> {
+    // the last report of an epoch wins, within the batch as over the stored points
+    const byEpoch = new Map(points.map((p) => [p.epoch, p]));
+    if (byEpoch.size === 0) return;
+    const data = [...byEpoch.values()].map((p) => ({ trialId, epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss, trainMetric: p.trainMetric ?? null, valMetric: p.valMetric ?? null, seconds: p.seconds }));
+    await this.prisma.$transaction([
+      this.prisma.curvePoint.deleteMany({ where: { trialId, epoch: { in: [...byEpoch.keys()] } } }),
+      // batches keep each statement under SQLite's limit on bound values
+      ...chunks(data, CURVE_BATCH).map((batch) => this.prisma.curvePoint.createMany({ data: batch })),
+    ]);
   }
 
   async listCurve(trialId: string): Promise<CurvePointRow[]> {

@@ -164,7 +164,8 @@ export interface Store {
   deleteTrial(id: string): Promise<void>;
 
   // learning curves
-  addCurvePoint(trialId: string, point: CurvePointRow): Promise<void>;
+  /** adds points to a trial's curve in one write; a point of an epoch already there replaces it */
+  addCurvePoints(trialId: string, points: CurvePointRow[]): Promise<void>;
   listCurve(trialId: string): Promise<CurvePointRow[]>;
   /** removes a trial's points (a retried trial starts its curve again) */
   clearCurve(trialId: string): Promise<void>;

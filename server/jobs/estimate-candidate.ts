@@ -17,6 +17,8 @@ export interface EstimateHooks {
   onEpoch(model: FoldRows, index: number, report: EpochReport): Promise<"continue" | "stop">;
   /** before each model and after its data stages are fitted (synchronous work that can take a while); index -1: the refit */
   onModel(model: FoldRows, index: number): Promise<void>;
+  /** after each model's training, its last epoch reported */
+  onModelEnd(index: number): Promise<void>;
   /** weight inheritance: the trained model that model `index` starts from (disposed here after the fit), or null */
   parentModel?(index: number): Promise<FittedModel | null>;
   /** weight inheritance: keeps validation model `index` for the candidates that will inherit from this one */
@@ -247,7 +249,7 @@ async function fitOne(
 ): Promise<FitResult> {
   const parent = (await hooks.parentModel?.(index)) ?? undefined;
   try {
-    return await family.fit(
+    const fit = await family.fit(
       {
         task: data.task,
         xTrain: stages.x.train,
@@ -260,6 +262,8 @@ async function fitOne(
       params.family,
       { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, inheritFrom: parent, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
     );
+    await hooks.onModelEnd(index);
+    return fit;
   } finally {
     parent?.dispose();
   }

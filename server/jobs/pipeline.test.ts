@@ -83,7 +83,10 @@ describeEachProvider("the search pipeline", (provider) => {
     const best = all.find((t) => t.id === run.bestTrialId)!;
     expect(best.valScore).toBe(Math.max(...all.map((t) => t.valScore!)));
     const bestSingle = trials.reduce((a, t) => (t.valScore! > a.valScore! ? t : a));
-    expect((await ctx.store.listCurve(bestSingle.id)).length).toBeGreaterThan(0);
+    // the first fold's live curve, written in batches: every epoch it trained, once
+    const curve = await ctx.store.listCurve(bestSingle.id);
+    expect(curve.length).toBeGreaterThan(0);
+    expect(curve.map((p) => p.epoch)).toEqual(Array.from({ length: curve.length }, (_, i) => i + 1));
     expect(best.paramCount).toBeGreaterThan(0);
     expect(best.archiveBytes).toBeGreaterThan(1000);
     // the finished run's search insight is kept as it finishes (its five candidates), so no page visit computes it

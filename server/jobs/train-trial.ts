@@ -23,6 +23,14 @@ import { screenAtLowFidelity } from "./low-fidelity-screen";
 import { explainCandidate } from "./explain-candidate";
 import { weightInheritance } from "./weight-inheritance";
 import { checkConstraints, trainingDeadline } from "./serving-constraints";
+import { CurveWriter } from "./curve-writer";
+
+/**
+ * Between epochs the store is visited (the curve's new points written, the heartbeat, the cancellation check) at most
+ * this often. A boosted-tree round on a few thousand rows takes about as long as those four round trips, and visited
+ * after every epoch they took most of a small data set's gbdt trial.
+ */
+const STORE_VISIT_MS = 250;
 
 /** The job was taken back (its heartbeat looked stale) and handed to another worker: this one must let go. */
 export class LostClaimError extends Error {
@@ -75,6 +83,8 @@ export async function trainTrial(
   let cancelled = false;
   const curveStop = run.estimation === "curve" ? curveStopper(ctx, run, family.epochCap?.(params.family) ?? NaN) : null;
   let curveStopped: string | null = null;
+  const curve = new CurveWriter(ctx.store, trial.id);
+  let visited = -Infinity;
   const hooks: EstimateHooks = {
     metric: run.metric,
     deadline: Math.min(runDeadline(run), trainingEnds),
@@ -86,17 +96,20 @@ export async function trainTrial(
     },
     async onEpoch(_model, index, report) {
       // the first fold's curve is the one shown live; the other models only report that the worker is alive
-      if (index === 0) {
-        await ctx.store.addCurvePoint(trial.id, report);
-        await ctx.store.updateTrial(trial.id, { epochs: report.epoch });
+      if (index === 0) curve.add(report);
+      const now = performance.now();
+      if (now - visited >= STORE_VISIT_MS) {
+        visited = now;
+        await curve.flush();
+        await onBeat();
+        run = await mustGetRun(ctx, trial.runId);
+        cancelled = run.status === "cancelling" || run.status === "cancelled";
       }
-      await onBeat();
-      run = await mustGetRun(ctx, trial.runId);
-      cancelled = run.status === "cancelling" || run.status === "cancelled";
       if (cancelled) return "stop";
       if (index === 0 && curveStop) curveStopped = await curveStop(report);
       return curveStopped ? "stop" : "continue";
     },
+    onModelEnd: () => curve.flush(),
     async explain(model, stages) {
       const explanation = explainCandidate({ model, stages, task: data.task, metric: run.metric, seed: deriveSeed(run.seed, "explain", trial.number) });
       await ctx.blobs.put(keys.trialExplanation(run.id, trial.id), JSON.stringify(explanation));

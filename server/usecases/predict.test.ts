@@ -28,8 +28,8 @@ describe("predict, archives, curves and system info before any candidate finishe
     expect(await statusOf(downloadArchive(ctx, "nope"))).toBe(404);
     expect(await dataFiles(ctx.dir)).toEqual(before);
 
-    await ctx.store.addCurvePoint("t0", { epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: null, valMetric: Number.NaN, seconds: 1 });
-    await ctx.store.addCurvePoint("t0", { epoch: 1, trainLoss: 0.7, valLoss: 0.8, trainMetric: 0.5, valMetric: 0.6, seconds: 0.5 });
+    await ctx.store.addCurvePoints("t0", [{ epoch: 2, trainLoss: 0.5, valLoss: 0.6, trainMetric: null, valMetric: Number.NaN, seconds: 1 }]);
+    await ctx.store.addCurvePoints("t0", [{ epoch: 1, trainLoss: 0.7, valLoss: 0.8, trainMetric: 0.5, valMetric: 0.6, seconds: 0.5 }]);
     const curve = await getTrialCurve(ctx, "t0");
     expect(curve.points.map((p) => p.epoch)).toEqual([1, 2]);
     expect(curve.points[1].valMetric).toBeNull();
