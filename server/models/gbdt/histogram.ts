@@ -150,8 +150,8 @@ function accumulate1(a: Float64Array, b: Float64Array, c0: BinCodes, o0: number,
  * A histogram over all of `data`'s rows, in order, whose hessian sums are already known: fills the gradient sums of
  * `features` from the rows and copies their hessian sums from `hessians` (a histogram of the same rows). Squared error's
  * hessians are the rows' weights, the same every round, so on a tree that grows on every row the root's hessian sums
- * never change; reading the rows directly (no index) and adding only gradients cut the root's build by about 40% on
- * diamonds. Alternate rows go to `spare`, as in buildHistogram.
+ * never change; reading the rows directly (no index) and adding only gradients cut the root's build by 38% (random
+ * bin codes, 8 features). Alternate rows go to `spare`, as in buildHistogram.
  */
 export function buildRootGradients(hist: Float64Array, spare: Float64Array, data: BinnedMatrix, features: Int32Array, grad: Float64Array, hessians: Float64Array): void {
   const { codes, binStart, missingBin, rows } = data;
