@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../models/family";
+import { createRng } from "../rng";
 import { allMetrics, greaterIsBetter, score } from "./metrics";
 
 const binary: Task = { type: "binary", classes: ["no", "yes"] };
@@ -43,9 +44,44 @@ describe("binary metrics (hand-computed; scikit-learn's documented examples)", (
     expect(score("f1", binary, f32([0, 0]), twoColumns([0.1, 0.2]))).toBe(0);
   });
 
+  it("auc and pr_auc agree with their definitions on random scores with many ties", () => {
+    const rng = createRng(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 1 + rng.int(0, 300);
+      const yr = Float32Array.from({ length: n }, () => (rng.float() < 0.3 ? 1 : 0));
+      yr[0] = 1;
+      yr[n - 1] = n > 1 ? 0 : 1;
+      // scores on a coarse grid, so that ties are common, within and across the classes
+      const s = Array.from({ length: n }, () => Math.round(rng.float() * 20) / 20);
+      let pairs = 0;
+      let right = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (yr[i] !== 1 || yr[j] !== 0) continue;
+          pairs++;
+          right += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0;
+        }
+      }
+      if (pairs > 0) expect(score("auc", binary, yr, twoColumns(s))).toBeCloseTo(right / pairs, 10);
+      // average precision: at each distinct score, high to low, the rise of recall times the precision there
+      const positives = yr.reduce((a, v) => a + v, 0);
+      let ap = 0;
+      let prevRecall = 0;
+      for (const t of [...new Set(s)].sort((a, b) => b - a)) {
+        const chosen = s.map((v, i) => (v >= t ? i : -1)).filter((i) => i >= 0);
+        const tp = chosen.filter((i) => yr[i] === 1).length;
+        ap += (tp / positives - prevRecall) * (tp / chosen.length);
+        prevRecall = tp / positives;
+      }
+      expect(score("pr_auc", binary, yr, twoColumns(s))).toBeCloseTo(ap, 10);
+    }
+  });
+
   it("undefined cases are NaN", () => {
     expect(score("auc", binary, f32([1, 1]), twoColumns([0.2, 0.3]))).toBeNaN();
     expect(score("pr_auc", binary, f32([0, 0]), twoColumns([0.2, 0.3]))).toBeNaN();
+    expect(score("auc", binary, f32([0, 1]), twoColumns([NaN, 0.3]))).toBeNaN();
+    expect(score("pr_auc", binary, f32([0, 1]), twoColumns([0.2, NaN]))).toBeNaN();
   });
 
   it("allMetrics lists every binary metric", () => {
