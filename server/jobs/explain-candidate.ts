@@ -44,6 +44,7 @@ export function explainCandidate(input: ExplainCandidateInput): CandidateExplana
     const groups = featureGroups(stages.preprocessing, stages.selection);
     const result = permutationImportance({
       predict,
+      partialPredictor: model.partialPredictor?.bind(model),
       x,
       y,
       groups,

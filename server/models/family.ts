@@ -87,6 +87,16 @@ export interface FittedModel {
   /** writes the family-specific payload into a directory (created) */
   save(dir: string): Promise<void>;
   dispose(): void;
+  /**
+   * optional: a predictor for copies of `base` with a few columns changed, computed from only the parts of the model
+   * that read those columns, with the same results as predict (tree ensembles; permutation importance uses it)
+   */
+  partialPredictor?(base: Matrix): PartialPredictor;
+}
+
+export interface PartialPredictor {
+  /** predict on x: one or more copies of the base rows, stacked, that differ from them only in `cols` */
+  predict(x: Matrix, cols: readonly number[]): Float32Array;
 }
 
 /** A model family: owns its search space, training and persistence. It never knows how it was chosen. */

@@ -1,4 +1,4 @@
-import type { Matrix } from "../../models/family";
+import type { Matrix, PartialPredictor } from "../../models/family";
 import { createRng, type Rng } from "../rng";
 
 /**
@@ -20,6 +20,8 @@ export interface FeatureGroup {
 export interface PermutationImportanceInput {
   /** the fitted model: probabilities rows x classes (classification) or one value per row (regression) */
   predict: (x: Matrix) => Float32Array;
+  /** optional, the same predictions faster: for copies of the rows used that differ only in some columns (FittedModel.partialPredictor) */
+  partialPredictor?: (base: Matrix) => PartialPredictor;
   x: Matrix;
   /** the truth, one per row of x */
   y: Float32Array;
@@ -71,6 +73,8 @@ export function permutationImportance(input: PermutationImportanceInput): Permut
   const { x, y } = sampleRows(input.x, input.y, maxRows, rng);
   const n = x.rows;
   const baseline = scoreOf(predict(x), y);
+  const partial = n > 0 ? input.partialPredictor?.(x) : undefined;
+  const predictChanged = (m: Matrix, cols: readonly number[]) => (partial ? partial.predict(m, cols) : predict(m));
   const drop = (s: number) => (greaterIsBetter ? baseline - s : s - baseline);
 
   const importance = groups.map(({ name, cols }): GroupImportance => {
@@ -91,7 +95,7 @@ export function permutationImportance(input: PermutationImportanceInput): Permut
           for (const c of cols) stacked[to + c] = x.data[from + c];
         }
       }
-      const pred = predict({ rows: b * n, cols: x.cols, data: stacked });
+      const pred = predictChanged({ rows: b * n, cols: x.cols, data: stacked }, cols);
       const per = pred.length / (b * n);
       for (let r = 0; r < b; r++) drops.push(drop(scoreOf(pred.subarray(r * n * per, (r + 1) * n * per), y)));
     }

@@ -1,5 +1,6 @@
 import type { Params } from "../../automl/space/suggest";
-import type { FittedModel, Matrix, Task } from "../family";
+import type { FittedModel, Matrix, PartialPredictor, Task } from "../family";
+import { additivePartialPredictor, predictAdditive, type AdditiveParts } from "../shared/additive-parts";
 import type { ForestTree } from "./grow";
 import { saveForest } from "./persist";
 import { outputsFor } from "../shared/outputs";
@@ -61,11 +62,30 @@ export class FittedForest implements FittedModel {
   /** binary: rows x 2 probabilities; multiclass: rows x k; regression: one value per row */
   predict(x: Matrix): Float32Array {
     if (x.cols !== this.features) throw new Error(`forest: expected ${this.features} columns, got ${x.cols}`);
-    const sums = new Float64Array(x.rows * this.outputs);
-    addTrees(this.trees, x, sums, this.outputs);
-    const out = new Float32Array(x.rows * (this.task.type === "binary" ? 2 : this.outputs));
-    toPredictions(this.task, sums, x.rows, this.trees.length, out);
-    return out;
+    return predictAdditive(this.parts(), x);
+  }
+
+  /** permutation importance re-walks only the trees that split on a shuffled column */
+  partialPredictor(base: Matrix): PartialPredictor {
+    if (base.cols !== this.features) throw new Error(`forest: expected ${this.features} columns, got ${base.cols}`);
+    return additivePartialPredictor(this.parts(), base);
+  }
+
+  /** the summed leaf values of the trees, through toPredictions */
+  private parts(): AdditiveParts {
+    const k = this.outputs;
+    const width = this.task.type === "binary" ? 2 : k;
+    return {
+      count: this.trees.length,
+      columns: (t) => this.trees[t].tree.splitFeatures(),
+      start: (rows) => new Float64Array(rows * k),
+      add: (t, x, sums) => addTrees([this.trees[t]], x, sums, k),
+      finish: (sums, rows) => {
+        const out = new Float32Array(rows * width);
+        toPredictions(this.task, sums, rows, this.trees.length, out);
+        return out;
+      },
+    };
   }
 
   /** the trees' nodes */

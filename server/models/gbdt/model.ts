@@ -1,5 +1,6 @@
 import type { Params } from "../../automl/space/suggest";
-import type { FittedModel, Matrix, Task } from "../family";
+import type { FittedModel, Matrix, PartialPredictor, Task } from "../family";
+import { additivePartialPredictor, predictAdditive, type AdditiveParts } from "../shared/additive-parts";
 import { outputsFor } from "../shared/outputs";
 import { objectiveFor } from "./objective";
 import { saveGbdt } from "./persist";
@@ -29,12 +30,31 @@ export class FittedGbdt implements FittedModel {
   /** binary: rows x 2 probabilities; multiclass: rows x k; regression: one value per row */
   predict(x: Matrix): Float32Array {
     if (x.cols !== this.features) throw new Error(`gbdt: expected ${this.features} columns, got ${x.cols}`);
+    return predictAdditive(this.parts(), x);
+  }
+
+  /** permutation importance re-walks only the trees that split on a shuffled column */
+  partialPredictor(base: Matrix): PartialPredictor {
+    if (base.cols !== this.features) throw new Error(`gbdt: expected ${this.features} columns, got ${base.cols}`);
+    return additivePartialPredictor(this.parts(), base);
+  }
+
+  /** the raw scores as a sum of trees (tree t adds to output t % outputs), through the objective's link */
+  private parts(): AdditiveParts {
     const k = this.outputs;
-    const raw = startingScores(x.rows, this.baseScore);
-    for (let t = 0; t < this.trees.length; t++) this.trees[t].addTo(x, raw, k, t % k);
-    const out = new Float32Array(x.rows * (this.task.type === "binary" ? 2 : k));
-    objectiveFor(this.task).transform(raw, x.rows, out);
-    return out;
+    const out = this.task.type === "binary" ? 2 : k;
+    const link = objectiveFor(this.task);
+    return {
+      count: this.trees.length,
+      columns: (t) => this.trees[t].splitFeatures(),
+      start: (rows) => startingScores(rows, this.baseScore),
+      add: (t, x, raw) => this.trees[t].addTo(x, raw, k, t % k),
+      finish: (raw, rows) => {
+        const probs = new Float32Array(rows * out);
+        link.transform(raw, rows, probs);
+        return probs;
+      },
+    };
   }
 
   /** the trees' nodes, splits and leaves */

@@ -90,6 +90,13 @@ export class Tree implements TreeArrays {
     return n;
   }
 
+  /** the features its splits read, once each */
+  splitFeatures(): number[] {
+    const seen = new Set<number>();
+    for (let i = 0; i < this.feature.length; i++) if (this.feature[i] >= 0) seen.add(this.feature[i]);
+    return [...seen];
+  }
+
   /** the longest root-to-leaf path, in splits */
   depth(): number {
     const d = new Int32Array(this.nodes);
