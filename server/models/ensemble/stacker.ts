@@ -2,7 +2,9 @@ import type { Metric } from "../../contracts/dataset";
 import { createRng } from "../../automl/rng";
 import type { FitContext, FittedModel, Matrix, Task } from "../family";
 import { linearFamily } from "../linear";
+import { fitLinear, type LinearStart } from "../linear/fit";
 import { FittedLinear } from "../linear/model";
+import { outputsFor } from "../shared/outputs";
 
 /** folds of the stacker's own cross-fitting */
 const STACKER_FOLDS = 5;
@@ -25,6 +27,7 @@ export interface FittedStacker {
  * a regression member predicts in target units (thousands, for prices), where the solver's step size, set by the
  * largest feature, leaves the intercept where it started. So the stacker learns on standardised columns, and the
  * final model's coefficients are mapped back onto the raw ones: the saved model takes stackingFeatures as they are.
+ * Every fit starts at the members' plain average (membersAverage).
  */
 export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix; y: Float32Array; seed: number }): Promise<FittedStacker> {
   const { task, metric, y, seed } = input;
@@ -33,13 +36,14 @@ export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix;
   const width = task.type === "regression" ? 1 : task.classes.length;
   const oofPred = new Float32Array(z.rows * width);
   const params = linearFamily.defaultParams(task);
+  const start = standard.startAt(membersAverage(task, z.cols));
   const ctx: FitContext = { seed, metric, deadline: Infinity, onEpoch: async () => "continue" };
   const folds = shuffledFolds(z.rows, Math.min(STACKER_FOLDS, z.rows), seed);
   const bestEpochs: number[] = [];
   for (const valid of folds) {
     const held = new Set(valid);
     const train = Array.from({ length: z.rows }, (_, i) => i).filter((i) => !held.has(i));
-    const fit = await linearFamily.fit({ task, xTrain: rows(z, train), yTrain: pick(y, train), xVal: rows(z, valid), yVal: pick(y, valid) }, params, ctx);
+    const fit = await fitLinear({ task, xTrain: rows(z, train), yTrain: pick(y, train), xVal: rows(z, valid), yVal: pick(y, valid) }, params, ctx, start);
     const pred = fit.model.predict(rows(z, valid));
     valid.forEach((r, i) => oofPred.set(pred.subarray(i * width, (i + 1) * width), r * width));
     bestEpochs.push(fit.bestEpoch);
@@ -47,8 +51,21 @@ export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix;
   }
   const epochs = Math.max(1, Math.round(bestEpochs.reduce((a, b) => a + b, 0) / bestEpochs.length));
   const empty: Matrix = { rows: 0, cols: z.cols, data: new Float32Array(0) };
-  const final = await linearFamily.fit({ task, xTrain: z, yTrain: y, xVal: empty, yVal: new Float32Array(0) }, params, { ...ctx, epochs });
+  const final = await fitLinear({ task, xTrain: z, yTrain: y, xVal: empty, yVal: new Float32Array(0) }, params, { ...ctx, epochs }, start);
   return { model: standard.unapply(final.model), oofPred, epochs: final.epochs };
+}
+
+/**
+ * The stacker's start: the members' plain average, where the member's own combination starts (the mean of their
+ * regression predictions, their logits, or their log-probabilities class by class: a geometric mean), as raw
+ * coefficients per output. From zero the solver approaches the large weights that confident members need slowly (on
+ * shuttle, 5 folds of 1,000 iterations stayed 8x worse than the one member); from here it only has to improve on them.
+ */
+function membersAverage(task: Task, cols: number): LinearStart {
+  const k = outputsFor(task);
+  const members = cols / k;
+  const coef = Array.from({ length: k }, (_, c) => Float64Array.from({ length: cols }, (_, j) => (j % k === c ? 1 / members : 0)));
+  return { coef, intercept: new Float64Array(k) };
 }
 
 /** columns with a spread below this are constant: they are centred, not scaled */
@@ -68,6 +85,13 @@ function columnStandardiser(x: Matrix) {
     apply(m: Matrix): Matrix {
       const data = Float32Array.from(m.data, (v, i) => (v - mean[i % m.cols]) / std[i % m.cols]);
       return { rows: m.rows, cols: m.cols, data };
+    },
+    /** a start on raw columns as one on the standardised columns: coef * std, intercept + coef . mean */
+    startAt(raw: LinearStart): LinearStart {
+      return {
+        coef: raw.coef.map((w) => w.map((v, j) => v * std[j])),
+        intercept: raw.intercept.map((b, c) => raw.coef[c].reduce((a, w, j) => a + w * mean[j], b)),
+      };
     },
     unapply(model: FittedModel): FittedLinear {
       if (!(model instanceof FittedLinear)) throw new Error("stacker: the linear family returned another kind of model");

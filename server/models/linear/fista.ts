@@ -82,6 +82,8 @@ export class Fista {
     private readonly weights: Float32Array | undefined,
     private readonly loss: LinearObjective,
     private readonly penalty: Penalty,
+    /** where to start (a warm start, laid out as theta); absent: zero coefficients and the intercepts of the target's mean */
+    start?: Float64Array,
   ) {
     const k = loss.outputs;
     const n = x.rows;
@@ -98,12 +100,17 @@ export class Fista {
       for (let i = 0; i < n; i++) weightSum += weights[i];
     }
     this.invWeight = 1 / weightSum;
-    // start from zero coefficients and the intercepts of the target's mean (log-odds, log priors)
-    this.theta.set(loss.baseScore(target, weights), this.coefs);
+    if (start) {
+      if (start.length !== size) throw new Error(`linear: a start of ${start.length} parameters for ${size}`);
+      this.theta.set(start);
+    } else {
+      // zero coefficients and the intercepts of the target's mean (log-odds, log priors)
+      this.theta.set(loss.baseScore(target, weights), this.coefs);
+    }
     this.zx = new Float64Array(n * k);
     this.zNext = new Float64Array(n * k);
     this.zy = new Float64Array(n * k);
-    for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) this.zx[r * k + c] = this.theta[this.coefs + c];
+    linearScores(x, this.theta, k, this.zx);
     this.objective = loss.loss(this.zx, target, weights, this.invWeight);
     const bounds = eigenvalueBounds(x, weights, weightSum);
     this.lipschitz = loss.curvature * bounds.lower;

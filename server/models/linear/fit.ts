@@ -9,6 +9,7 @@ import { Fista } from "./fista";
 import { FittedLinear } from "./model";
 import { objectiveFor } from "./objective";
 import { parseParams } from "./space";
+import type { TargetScaler } from "../layers/predict";
 
 /** Give the event loop a turn this often, between iterations (heartbeats, IPC) */
 const YIELD_MS = 200;
@@ -33,9 +34,9 @@ const CONVERGED_ITERATIONS = 3;
  * stopping nor the convergence test, and keeps the last (validation may be empty). input.sampleWeight weighs every
  * row's loss (the loss is their weighted mean). Full batch and no randomness in the solver: the same data and
  * parameters give the same model bit for bit (the seed only picks the training-metric sample). pauseAt/resume are
- * not supported: no checkpoint is returned.
+ * not supported: no checkpoint is returned. `start` warm-starts the solver (the stacker starts at its members' average).
  */
-export async function fitLinear(input: FitInput, rawParams: Params, ctx: FitContext): Promise<FitResult> {
+export async function fitLinear(input: FitInput, rawParams: Params, ctx: FitContext, start?: LinearStart): Promise<FitResult> {
   const params = parseParams(rawParams);
   const { task, xTrain, yTrain, xVal, yVal, sampleWeight } = input;
   const n = xTrain.rows;
@@ -58,7 +59,7 @@ export async function fitLinear(input: FitInput, rawParams: Params, ctx: FitCont
   const scaler = task.type === "regression" ? fitScaler(yTrain) : null;
   const target = new Float64Array(n);
   for (let i = 0; i < n; i++) target[i] = scaler ? (yTrain[i] - scaler.mean) / scaler.std : yTrain[i];
-  const solver = new Fista(xTrain, target, sampleWeight, objective, { alpha: params.alpha, l1Ratio: params.l1_ratio });
+  const solver = new Fista(xTrain, target, sampleWeight, objective, { alpha: params.alpha, l1Ratio: params.l1_ratio }, start && startTheta(start, xTrain.cols, objective.outputs, scaler));
   const metric = metricsFor(task).includes(ctx.metric) ? ctx.metric : null;
   const scorer = new EpochScorer(task, objective, scaler, metric, xVal, yVal, yTrain, params.patience, deriveSeed(ctx.seed, "linear", "train-metric"));
   // the validation loss, not the run's metric: a scale-free metric (AUC) can rate the first iterate, with its barely
@@ -104,6 +105,30 @@ export async function fitLinear(input: FitInput, rawParams: Params, ctx: FitCont
   const kept = keepBest ? stopping.bestRound : epoch;
   const theta = keepBest ? best : solver.theta.slice();
   return { model: new FittedLinear(task, xTrain.cols, theta, scaler, rawParams), epochs: epoch, bestEpoch: kept, reason };
+}
+
+/**
+ * A warm start, in the form FittedLinear.coefficients() gives a model: per output, y = intercept + x . coef before the
+ * link (regression: in target units).
+ */
+export interface LinearStart {
+  coef: Float64Array[];
+  intercept: Float64Array;
+}
+
+/** a start as the solver's theta: coefficients then intercepts, a regression's on the standardised target */
+function startTheta(start: LinearStart, d: number, k: number, scaler: TargetScaler | null): Float64Array {
+  if (start.coef.length !== k || start.intercept.length !== k || start.coef.some((c) => c.length !== d)) {
+    throw new Error(`linear: a start needs ${k} output(s) of ${d} coefficients and an intercept`);
+  }
+  const std = scaler?.std ?? 1;
+  const mean = scaler?.mean ?? 0;
+  const theta = new Float64Array(k * (d + 1));
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < d; j++) theta[c * d + j] = start.coef[c][j] / std;
+    theta[k * d + c] = (start.intercept[c] - mean) / std;
+  }
+  return theta;
 }
 
 /** A matrix must hold rows x cols finite values: a linear model has no way around a missing one (impute first). */

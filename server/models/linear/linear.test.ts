@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { score } from "../../automl/estimation/metrics";
 import type { Suggest } from "../../automl/space/suggest";
 import type { FitInput } from "../family";
+import { fitLinear } from "./fit";
 import { linearFamily } from "./index";
 import type { FittedLinear } from "./model";
 import { objectiveFor } from "./objective";
@@ -373,5 +374,25 @@ describe("linear objectives", () => {
     const out = new Float32Array(4);
     objectiveFor(binaryTask).transform(z, 2, out, null);
     expect(Array.from(out)).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe("linear family: warm start", () => {
+  it.each([
+    ["regression", regressionData],
+    ["multiclass", multiclassData],
+  ] as const)("%s: a fit started at a fitted model's coefficients begins where that model ended", async (_name, data) => {
+    const input = data();
+    const metric = input.task.type === "regression" ? "rmse" : "logloss";
+    const done = await fit(input, linearFamily.defaultParams(input.task), ctx(metric).ctx);
+    const start = (done.model as FittedLinear).coefficients();
+    const cold = await fitLinear(input, linearFamily.defaultParams(input.task), { ...ctx(metric).ctx, epochs: 1 });
+    const warm = await fitLinear(input, linearFamily.defaultParams(input.task), { ...ctx(metric).ctx, epochs: 1 }, start);
+    const loss = (m: { predict: FittedLinear["predict"] }) => score(metric, input.task, input.yVal, m.predict(input.xVal));
+    expect(loss(warm.model)).toBeCloseTo(loss(done.model), 3);
+    expect(loss(cold.model)).toBeGreaterThan(1.1 * loss(done.model));
+    await expect(fitLinear(input, linearFamily.defaultParams(input.task), ctx(metric).ctx, { coef: [new Float64Array(2)], intercept: new Float64Array(1) })).rejects.toThrow(
+      /a start needs \d output\(s\) of \d+ coefficients and an intercept/,
+    );
   });
 });
