@@ -41,6 +41,8 @@ export interface Estimate {
   /** what the kept model was fitted on, for the manifest and the leaderboard */
   fittedOn: string;
   refit: { rows: number; epochs: number } | null;
+  /** set where the refit was not started because the folds' pace said it would end past the deadline: its expected seconds */
+  refitSkipped?: { seconds: number };
   /** the epochs trained by the kept model, and the epoch count validation chose */
   epochs: number;
   bestEpoch: number;
@@ -57,7 +59,8 @@ export interface Estimate {
  * non-test rows for the epoch count the folds found (their mean under cross-validation), as H2O and AutoGluon's
  * refit_full do: more rows make a better final model, and the validation score was already earned by the folds.
  * When the budget or a cancel ends training early, the folds trained so far give the score and the first fold's model
- * is kept.
+ * is kept; so it is when the folds' pace (seconds per epoch and training row) says the refit would end past the deadline,
+ * and the refit is then not started.
  */
 export async function estimateCandidate(
   data: RunData,
@@ -72,6 +75,8 @@ export async function estimateCandidate(
   const ys: Float32Array[] = [];
   const rows: number[] = [];
   const summaries: Estimate["folds"] = [];
+  /** each fold's training seconds per epoch and training row */
+  const pace: number[] = [];
   let first: { fit: FitResult; stages: FoldData } | null = null;
   let interrupted: Estimate["interrupted"] = null;
   try {
@@ -79,7 +84,9 @@ export async function estimateCandidate(
       await hooks.onModel(fold, index);
       const stages = prepareFold(data, fold, params.stages, runSeed);
       await hooks.onModel(fold, index);
+      const fitStarted = performance.now();
       const fit = await fitOne(data, family, params, stages, hooks, fold, index, fidelity && { pauseAt: fidelity.maxEpochs, resume: index === 0 ? fidelity.resume : undefined });
+      pace.push((performance.now() - fitStarted) / 1000 / (Math.max(1, fit.epochs) * Math.max(1, fold.train.length)));
       preds.push(fit.model.predict(stages.x.valid));
       ys.push(stages.y.valid);
       await hooks.keepModel?.(fit.model, index);
@@ -97,9 +104,17 @@ export async function estimateCandidate(
     const valPred = concat(preds);
     const valY = concat(ys);
     const found = Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
+    const keptFittedOn = (why: string) =>
+      `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${why}`;
     const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: first?.fit.inherited };
     const kept = first!;
     let refitCut: "stopped" | "deadline" | null = null;
+    // a refit that would end past the deadline is not started: cut there, it would be lost and keep a worker from
+    // the next candidate (on shuttle, a network's refit held one for the last 27 s of a 60 s budget)
+    const refitSeconds = (pace.reduce((a, b) => a + b, 0) / pace.length) * found * refitRows(data).train.length;
+    if (!interrupted && Date.now() + refitSeconds * 1000 > hooks.deadline) {
+      return { ...common, model: kept.fit.model, stages: kept.stages, refit: null, refitSkipped: { seconds: refitSeconds }, epochs: kept.fit.epochs, fittedOn: keptFittedOn(`its refit would take about ${Math.ceil(refitSeconds)} s, past the deadline`) };
+    }
     if (!interrupted) {
       const refit = await refitOnAll(data, family, params, found, runSeed, hooks);
       if ("cutBy" in refit) refitCut = refit.cutBy;
@@ -114,14 +129,7 @@ export async function estimateCandidate(
     }
     const why = (reason: "stopped" | "deadline") => (reason === "deadline" ? "the budget ran out" : "the run was cancelled");
     const cut = interrupted ? `${why(interrupted)} before the refit` : `${why(refitCut!)} during the refit`;
-    return {
-      ...common,
-      model: kept.fit.model,
-      stages: kept.stages,
-      refit: null,
-      epochs: kept.fit.epochs,
-      fittedOn: `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${cut}`,
-    };
+    return { ...common, model: kept.fit.model, stages: kept.stages, refit: null, epochs: kept.fit.epochs, fittedOn: keptFittedOn(cut) };
   } catch (err) {
     first?.fit.model.dispose();
     throw err;

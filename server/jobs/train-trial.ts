@@ -218,6 +218,8 @@ function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done
       : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
   if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
   if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
+  // validation ran in full, so the score counts as any done candidate's; only the refit was not affordable
+  if (e.refitSkipped) return { status: "done", reason: `${validated}; not refit: the refit would take about ${Math.ceil(e.refitSkipped.seconds)} s, past the ${limit}, so the validated model is kept` };
   if (!e.refit) return { status: "stopped", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
 }

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import type { FitContext, FitInput, FitResult, FittedModel, ModelFamily, Task } from "../models/family";
+import { estimateCandidate, type EstimateHooks } from "./estimate-candidate";
+import type { RunData } from "./run-data";
+
+const task: Task = { type: "regression", classes: [] };
+
+/** 900 non-test rows of one numeric column: a holdout split of 600 training and 300 validation rows */
+function runData(): RunData {
+  const rows = 1000;
+  const x = Float64Array.from({ length: rows }, (_, i) => (i % 17) / 17);
+  const all = Array.from({ length: rows }, (_, i) => i);
+  return {
+    task,
+    table: {
+      rowCount: rows,
+      columns: [
+        { name: "x", kind: "number", values: x },
+        { name: "label", kind: "number", values: x.map((v) => 2 * v) },
+      ],
+    },
+    types: [
+      { name: "x", type: "numeric", reason: "" },
+      { name: "label", type: "numeric", reason: "" },
+    ],
+    label: "label",
+    y: Float32Array.from(x, (v) => 2 * v),
+    split: { seed: 1, train: all.filter((i) => i % 10 < 6), valid: all.filter((i) => i % 10 >= 6 && i % 10 < 9), test: all.filter((i) => i % 10 === 9) },
+  };
+}
+
+/** a family whose fits train 10 epochs of 3 ms per training row's hundred, and predict 0; it records the rows of each fit */
+function pacedFamily(fits: number[]): ModelFamily {
+  const model: FittedModel = { predict: (x) => new Float32Array(x.rows), paramCount: () => 1, save: async () => {}, dispose: () => {} };
+  return {
+    name: "paced",
+    spaceVersion: "paced/1",
+    defineSpace: () => ({}),
+    defaultParams: () => ({}),
+    async fit(input: FitInput, _params, ctx: FitContext): Promise<FitResult> {
+      fits.push(input.xTrain.rows);
+      const epochs = ctx.epochs ?? 10;
+      for (let epoch = 1; epoch <= epochs; epoch++) {
+        await sleep((3 * input.xTrain.rows) / 100);
+        await ctx.onEpoch({ epoch, trainLoss: 1, valLoss: 1, trainMetric: null, valMetric: null, seconds: 0 });
+      }
+      return { model, epochs, bestEpoch: epochs, reason: "max epochs" };
+    },
+    load: async () => model,
+  };
+}
+
+function hooks(deadline: number): EstimateHooks {
+  return { metric: "rmse", deadline, seedFor: () => 1, onEpoch: async () => "continue", onModel: async () => {}, onModelEnd: async () => {} };
+}
+
+const params = { stages: { preprocessing: { imputation: "median", encoding: "onehot", scaling: "standard" }, featureSelection: "none" }, classWeight: "none", family: {} } as const;
+
+describe("estimateCandidate's refit", () => {
+  it("refits on every non-test row when the deadline allows", async () => {
+    const fits: number[] = [];
+    const e = await estimateCandidate(runData(), pacedFamily(fits), params, 1, hooks(Date.now() + 60_000));
+    expect(fits).toEqual([600, 900]);
+    expect(e.refit).toEqual({ rows: 900, epochs: 10 });
+    expect(e.refitSkipped).toBeUndefined();
+  });
+
+  it("does not start a refit that the folds' pace says would end past the deadline, and keeps the validated model", async () => {
+    const fits: number[] = [];
+    // the fold takes about 10 x 18 ms; the refit, on 1.5 times the rows, about 270 ms more than the deadline leaves
+    const e = await estimateCandidate(runData(), pacedFamily(fits), params, 1, hooks(Date.now() + 300));
+    expect(fits).toEqual([600]);
+    expect(e.refit).toBeNull();
+    expect(e.complete).toBe(true);
+    expect(e.refitSkipped!.seconds).toBeGreaterThan(0.2);
+    expect(e.fittedOn).toMatch(/^the training split \(600 rows\), early stopping on its validation rows; not refit on all non-test rows: its refit would take about \d+ s, past the deadline$/);
+  });
+});
