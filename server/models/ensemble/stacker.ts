@@ -56,10 +56,10 @@ export async function fitStacker(input: { task: Task; metric: Metric; z: Matrix;
 }
 
 /**
- * The stacker's start: the members' plain average, where the member's own combination starts (the mean of their
- * regression predictions, their logits, or their log-probabilities class by class: a geometric mean), as raw
- * coefficients per output. From zero the solver approaches the large weights that confident members need slowly (on
- * shuttle, 5 folds of 1,000 iterations stayed 8x worse than the one member); from here it only has to improve on them.
+ * The stacker's start, as raw coefficients per output: the members' plain average (of their regression predictions,
+ * of their logits, or class by class of their log-probabilities: a normalised geometric mean). From zero the solver
+ * approaches the large weights that confident members need slowly (shuttle's stacking row over one member validating
+ * at a log loss of 0.0005 validated at 0.0042); from here it only has to improve on them.
  */
 function membersAverage(task: Task, cols: number): LinearStart {
   const k = outputsFor(task);

@@ -385,7 +385,7 @@ describe("linear family: warm start", () => {
     const input = data();
     const metric = input.task.type === "regression" ? "rmse" : "logloss";
     const done = await fit(input, linearFamily.defaultParams(input.task), ctx(metric).ctx);
-    const start = (done.model as FittedLinear).coefficients();
+    const start = done.model.coefficients();
     const cold = await fitLinear(input, linearFamily.defaultParams(input.task), { ...ctx(metric).ctx, epochs: 1 });
     const warm = await fitLinear(input, linearFamily.defaultParams(input.task), { ...ctx(metric).ctx, epochs: 1 }, start);
     const loss = (m: { predict: FittedLinear["predict"] }) => score(metric, input.task, input.yVal, m.predict(input.xVal));
