@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Task } from "../family";
-import { ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
+import { NumberArray, ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
 import { TreeNodesFile, treeFromFile, treeNodesToFile } from "../gbdt/persist";
 import type { ForestTree } from "./grow";
 import type { FittedForest } from "./model";
@@ -13,7 +13,7 @@ import type { FittedForest } from "./model";
 
 const FORMAT = "automl-studio/forest@1";
 
-const TreeFile = TreeNodesFile.extend({ values: z.array(z.number()) });
+const TreeFile = TreeNodesFile.extend({ values: NumberArray });
 
 const ModelFile = z.object({
   format: z.literal(FORMAT),

@@ -213,6 +213,14 @@ describe("gbdt family: persistence and space", () => {
     file.trees[0].left[0] = 0; // a cycle back to the root
     await fs.writeFile(path.join(dir, "model.json"), JSON.stringify(file));
     await expect(gbdtFamily.load(dir, binaryTask)).rejects.toThrow(/children out of order/);
+    // node arrays are checked element by element, in one loop each
+    file.trees[0].left[0] = "1";
+    await fs.writeFile(path.join(dir, "model.json"), JSON.stringify(file));
+    await expect(gbdtFamily.load(dir, binaryTask)).rejects.toThrow(/expected an array of node indices/);
+    file.trees[0].left[0] = 1;
+    file.trees[0].value[0] = null;
+    await fs.writeFile(path.join(dir, "model.json"), JSON.stringify(file));
+    await expect(gbdtFamily.load(dir, binaryTask)).rejects.toThrow(/expected an array of numbers/);
   });
 
   it("asks max_depth depth-wise and max_leaves leaf-wise; every proposal and the defaults parse", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Task } from "../family";
-import { ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
+import { arrayOf, NumberArray, ParamsFile, readModelFile, TaskFile, writeModelFile } from "../shared/model-file";
 import type { FittedGbdt } from "./model";
 import { Tree } from "./tree";
 
@@ -16,20 +16,22 @@ import { Tree } from "./tree";
 const FORMAT = "automl-studio/gbdt@2";
 const FORMATS = [FORMAT, "automl-studio/gbdt@1"] as const;
 
+const isIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
 /** a tree's node arrays but its leaf values (which the forest stores its own way) */
 export const TreeNodesFile = z.object({
-  feature: z.array(z.number().int().min(-1)),
-  threshold: z.array(z.number().nullable()),
-  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
-  left: z.array(z.number().int().min(0)),
-  right: z.array(z.number().int().min(0)),
+  feature: arrayOf<number>("integers from -1", (v) => Number.isInteger(v) && (v as number) >= -1),
+  threshold: arrayOf<number | null>("numbers or nulls", (v) => v === null || typeof v === "number"),
+  missingLeft: arrayOf<0 | 1>("0s and 1s", (v) => v === 0 || v === 1),
+  left: arrayOf<number>("node indices", isIndex),
+  right: arrayOf<number>("node indices", isIndex),
   /** categorical splits only (tree.ts: TreeArrays.catStart, catBits) */
-  catStart: z.array(z.number().int().min(0)).optional(),
-  catBits: z.array(z.number().int().min(0).max(0xffffffff)).optional(),
+  catStart: arrayOf<number>("offsets", isIndex).optional(),
+  catBits: arrayOf<number>("32-bit words", (v) => isIndex(v) && (v as number) <= 0xffffffff).optional(),
 });
 type TreeNodesFile = z.infer<typeof TreeNodesFile>;
 
-const TreeFile = TreeNodesFile.extend({ value: z.array(z.number()) });
+const TreeFile = TreeNodesFile.extend({ value: NumberArray });
 
 export function treeNodesToFile(t: Tree): TreeNodesFile {
   return {
