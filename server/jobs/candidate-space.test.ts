@@ -2,11 +2,15 @@ import { describe, expect, it } from "vitest";
 import { replaySpace } from "../automl/space/recording-suggest";
 import { forestFamily } from "../models/forest";
 import { gbdtFamily } from "../models/gbdt";
+import { linearFamily } from "../models/linear";
 import { mlpFamily } from "../models/tfjs-mlp";
 import type { Task } from "../models/family";
+import type { Params } from "../automl/space/suggest";
 import { candidateSpace, chosenFamily, defaultCandidates, splitParams } from "./candidate-space";
 
 const task: Task = { type: "binary", classes: [] };
+
+const shape = (p: Params) => [p.family, p[`${p.family}.growth`] ?? p[`${p.family}.kind`] ?? "default"];
 
 describe("the candidate space of several families", () => {
   const space = candidateSpace([gbdtFamily, mlpFamily], task);
@@ -32,7 +36,6 @@ describe("the candidate space of several families", () => {
   it("follows the defaults with the families' portfolios, one of each family in turn, each a point of the space", () => {
     const families = [mlpFamily, gbdtFamily, forestFamily];
     const starts = defaultCandidates(families, task);
-    const shape = (p: (typeof starts)[number]) => [p.family, p[`${p.family}.growth`] ?? p[`${p.family}.kind`] ?? "default"];
     expect(starts.map(shape)).toEqual([
       ["mlp", "default"],
       ["gbdt", "leafwise"],
@@ -47,6 +50,24 @@ describe("the candidate space of several families", () => {
     // each is a point of the space, which a strategy learns from as from its own draws
     const space = candidateSpace(families, task);
     for (const start of starts) expect(replaySpace(space, start).params).toMatchObject(start);
+  });
+
+  it("by priority, opens with the trees' defaults and portfolios, then the linear model, then the network", () => {
+    const starts = defaultCandidates([mlpFamily, linearFamily, gbdtFamily, forestFamily], task, "priority");
+    expect(starts.map(shape)).toEqual([
+      ["gbdt", "leafwise"],
+      ["forest", "random_forest"],
+      ["gbdt", "depthwise"],
+      ["forest", "extra_trees"],
+      ["gbdt", "leafwise"],
+      ["linear", "default"],
+      ["mlp", "default"],
+    ]);
+    // the same configurations as listed, in another order
+    const listed = defaultCandidates([mlpFamily, linearFamily, gbdtFamily, forestFamily], task);
+    expect(new Set(starts.map((p) => JSON.stringify(p)))).toEqual(new Set(listed.map((p) => JSON.stringify(p))));
+    // families of one priority keep the run's order
+    expect(defaultCandidates([forestFamily, mlpFamily, gbdtFamily], task, "priority").map((p) => p.family)).toEqual(["forest", "gbdt", "forest", "gbdt", "gbdt", "mlp"]);
   });
 
   it("leaves a run of one family as it always was: bare names, no family choice", () => {

@@ -54,4 +54,11 @@ describe("the opening batch of a TPE run", () => {
     const batchesOf4 = await proposeAll(16, () => true, { ...run, estimation: "low" } as RunRow);
     expect(done.trials.map((t) => t.params)).toEqual(batchesOf4.trials.map((t) => t.params));
   });
+
+  it("opens by family priority in a run that spends seconds, as listed in one that spends trials", async () => {
+    const opening = async (budget: Pick<RunRow, "maxTrials" | "budgetSeconds">) => (await proposeAll(7, () => false, { ...run, ...budget })).trials.map((t) => t.family);
+    expect(await opening({ maxTrials: null, budgetSeconds: 60 })).toEqual(["gbdt", "forest", "gbdt", "forest", "gbdt", "linear", "mlp"]);
+    expect(await opening({ maxTrials: 20, budgetSeconds: 60 })).toEqual(["mlp", "gbdt", "linear", "forest", "gbdt", "forest", "gbdt"]);
+    expect(await opening({ maxTrials: 20, budgetSeconds: null })).toEqual(["mlp", "gbdt", "linear", "forest", "gbdt", "forest", "gbdt"]);
+  });
 });

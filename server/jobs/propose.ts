@@ -85,7 +85,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
     ...(!batching && historyFree > 0 && { batchStart: (n: number) => batchStartOf(n, historyFree) }),
   });
-  const proposal = await study.ask(number, space, defaultCandidates(families, task)[number]);
+  const proposal = await study.ask(number, space, defaultCandidates(families, task, spendsSeconds(run) ? "priority" : "listed")[number]);
   return proposal && { family: chosenFamily(proposal.params, run.families), params: proposal.params };
 }
 
@@ -110,13 +110,16 @@ function searchStrategy(name: string, families: number): Strategy {
   return withBranchAllocation(strategy, { key: FAMILY_KEY, startup }, createStrategy(name, { nStartup: FAMILY_STARTUP }));
 }
 
+/** a run with only a wall-clock budget spends seconds; one with a trial budget spends trials */
+const spendsSeconds = (run: RunRow) => run.maxTrials === null && run.budgetSeconds !== null;
+
 /**
- * A run with only a wall-clock budget spends seconds, so a strategy that weighs where its budget goes (branch
- * allocation) is told each trial's training seconds; a run with a trial budget spends trials, and seconds (which vary
- * with the machine's load) must not steer its proposals, or the same seed and budget would not give the same trials.
+ * A run that spends seconds tells a strategy that weighs where its budget goes (branch allocation) each trial's
+ * training seconds; in a run that spends trials, seconds (which vary with the machine's load) must not steer its
+ * proposals, or the same seed and budget would not give the same trials.
  */
 function withCost(outcome: TrialResult | null, t: TrialRow, run: RunRow): TrialResult | null {
-  if (!outcome || run.maxTrials !== null || run.budgetSeconds === null || t.trainSeconds == null) return outcome;
+  if (!outcome || !spendsSeconds(run) || t.trainSeconds == null) return outcome;
   return { ...outcome, cost: t.trainSeconds };
 }
 

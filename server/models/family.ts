@@ -113,6 +113,12 @@ export interface ModelFamily {
    * portfolio): starts different enough from the default that one of them is often the better one
    */
   portfolioParams?(task: Task): Params[];
+  /**
+   * when the family's default and portfolio come in a search's opening: families of a higher priority first (absent:
+   * 0), so under a short budget on large data the families that are usually strongest for their seconds have finished
+   * before the slower ones start (AutoGluon trains in priority order too, its neural networks last)
+   */
+  openingPriority?: number;
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
   /** whether fit honours FitContext.pauseAt/resume, which a scheduler's rungs need */

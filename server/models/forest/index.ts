@@ -15,6 +15,8 @@ export const forestFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  // boosted trees and forests open a search: the strongest tabular families for their seconds
+  openingPriority: 2,
   portfolioParams,
   fit: fitForest,
   epochCap: (params) => parseParams(params).n_estimators,

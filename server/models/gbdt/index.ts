@@ -16,6 +16,8 @@ export const gbdtFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  // boosted trees and forests open a search: the strongest tabular families for their seconds
+  openingPriority: 2,
   portfolioParams,
   fit: fitGbdt,
   pausable: true,

@@ -15,6 +15,8 @@ export const linearFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  // after the trees, before the networks: cheap on small data, slow to converge on large multiclass data
+  openingPriority: 1,
   fit: fitLinear,
   epochCap: (params) => parseParams(params).max_epochs,
   async load(dir, task) {
