@@ -209,8 +209,12 @@ function inheritanceNote(parent: number, { layers, of }: NonNullable<Estimate["i
   return layers.length > 0 ? `started from #${parent}'s weights (${layers.length} of ${of} layers)` : `no layer matched its closest candidate #${parent}'s, so it trained from scratch`;
 }
 
-/** `limit`: what the deadline was, the run's "budget" or the candidate's "training time limit" */
-function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done" | "stopped"; reason: string } {
+/**
+ * A finished estimate's status and reason. `limit`: what the deadline was, the run's "budget" or the candidate's
+ * "training time limit". A candidate whose validation ran in full is done, with its score, even where its refit was
+ * skipped or cut; only one whose validation was cut short is stopped, which the strategies treat as pruned.
+ */
+export function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done" | "stopped"; reason: string } {
   const first = e.folds[0];
   const validated =
     first.name === "holdout"
@@ -220,7 +224,7 @@ function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done
   if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
   // validation ran in full, so the score counts as any done candidate's; only the refit was not affordable
   if (e.refitSkipped) return { status: "done", reason: `${validated}; not refit: the refit would take about ${Math.ceil(e.refitSkipped.seconds)} s, past the ${limit}, so the validated model is kept` };
-  if (!e.refit) return { status: "stopped", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
+  if (!e.refit) return { status: "done", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
 }
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { Estimate } from "./estimate-candidate";
+import { ending } from "./train-trial";
+
+/** an estimate of 5 folds, every one run to early stopping, refit on 900 rows unless changed */
+const estimate = (changes: Partial<Estimate>): Estimate =>
+  ({
+    complete: true,
+    interrupted: null,
+    refit: { rows: 900, epochs: 40 },
+    folds: Array.from({ length: 5 }, (_, i) => ({ name: `fold ${i + 1} of 5`, epochs: 50, bestEpoch: 40, reason: "early stopping" })),
+    ...changes,
+  }) as Estimate;
+
+describe("a trial's ending", () => {
+  it("is done when validation ran in full, whether its refit ran, was skipped or was cut", () => {
+    expect(ending(estimate({}), false, "budget")).toEqual({ status: "done", reason: "5 folds (best epochs 40, 40, 40, 40, 40); refit on 900 non-test rows for 40 epochs" });
+    expect(ending(estimate({ refit: null, refitSkipped: { seconds: 12.2 } }), false, "budget")).toEqual({
+      status: "done",
+      reason: "5 folds (best epochs 40, 40, 40, 40, 40); not refit: the refit would take about 13 s, past the budget, so the validated model is kept",
+    });
+    expect(ending(estimate({ refit: null }), false, "budget")).toEqual({
+      status: "done",
+      reason: "5 folds (best epochs 40, 40, 40, 40, 40); the budget ran out during the refit, so the validated model is kept",
+    });
+  });
+
+  it("is stopped when the deadline or a cancel cut validation short", () => {
+    const cut = estimate({ complete: false, interrupted: "deadline", refit: null, folds: estimate({}).folds.slice(0, 2) });
+    expect(ending(cut, false, "training time limit")).toEqual({ status: "stopped", reason: "training time limit ran out: 2 folds (best epochs 40, 40); not refit" });
+    expect(ending(estimate({ refit: null }), true, "budget")).toEqual({ status: "stopped", reason: "cancelled: 5 folds (best epochs 40, 40, 40, 40, 40); not refit" });
+  });
+});
