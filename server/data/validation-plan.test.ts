@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataError } from "./data-error";
-import { CV_FOLDS, CV_ROW_THRESHOLD, planValidation } from "./validation-plan";
+import { CV_FOLDS, CV_MAX_ROWS, CV_ROW_THRESHOLD, CV_VALUES_PER_BUDGET_SECOND, planValidation } from "./validation-plan";
 
 describe("planValidation", () => {
   it("states the rule: cross-validation below 5,000 non-test rows, holdout from there on", () => {
@@ -17,6 +17,27 @@ describe("planValidation", () => {
     expect(planValidation({ nonTestRows: 46400, mode: "auto", timeOrdered: false }).reason).toBe(
       "holdout: 46,400 rows without the test split, 5,000 or more",
     );
+  });
+
+  it("cross-validates data of 5,000 rows or more when the time budget affords it, as FLAML's rule", () => {
+    const telco = { nonTestRows: 5634, mode: "auto", timeOrdered: false } as const;
+    expect([CV_MAX_ROWS, CV_VALUES_PER_BUDGET_SECOND]).toEqual([100_000, 2500]);
+    // 5,634 x 19 = 107,046 values; 60 s afford 150,000, 30 s 75,000
+    expect(planValidation({ ...telco, timeBudget: { seconds: 60, columns: 19 } })).toEqual({
+      kind: "cv",
+      folds: 5,
+      reason: "5-fold cross-validation: 5,634 rows × 19 columns without the test split, within what the 1-minute budget affords (150,000 values)",
+    });
+    expect(planValidation({ ...telco, timeBudget: { seconds: 30, columns: 19 } })).toEqual({
+      kind: "holdout",
+      reason: "holdout: 5,634 rows × 19 columns without the test split, more than the 30 s budget affords to cross-validate (75,000 values)",
+    });
+    // shuttle (46,400 x 9) under a minute: holdout; 100,000 rows or more never, whatever the budget
+    expect(planValidation({ ...telco, nonTestRows: 46400, timeBudget: { seconds: 60, columns: 9 } }).kind).toBe("holdout");
+    expect(planValidation({ ...telco, nonTestRows: 46400, timeBudget: { seconds: 3600, columns: 9 } }).kind).toBe("cv");
+    expect(planValidation({ ...telco, nonTestRows: 100_000, timeBudget: { seconds: 86_400, columns: 2 } }).kind).toBe("holdout");
+    // a trial budget alone keeps the row rule
+    expect(planValidation(telco).kind).toBe("holdout");
   });
 
   it("falls back to holdout when auto has too few rows to fold", () => {

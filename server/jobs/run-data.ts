@@ -60,7 +60,12 @@ export async function prepareRunData(ctx: StudioContext, run: RunRow): Promise<v
   };
   // the test split does not depend on the plan (validFraction only moves rows between train and valid)
   const outer = makeSplit({ ...splitInput, validFraction: 0 });
-  const plan = planValidation({ nonTestRows: outer.train.length, mode: run.validation, timeOrdered: run.timeColumn !== null });
+  const plan = planValidation({
+    nonTestRows: outer.train.length,
+    mode: run.validation,
+    timeOrdered: run.timeColumn !== null,
+    ...(run.budgetSeconds !== null && { timeBudget: { seconds: run.budgetSeconds, columns: table.columns.length - 1 } }),
+  });
   let split: Split;
   if (plan.kind === "cv") {
     const folds = makeFolds({ y, rows: outer.train, problemType: run.problemType, seed: run.seed, k: plan.folds, groups: splitInput.groups });
