@@ -13,7 +13,7 @@ export interface ValidationChoice {
 export const defaultValidationChoice: ValidationChoice = { validation: "auto", groupColumn: "", timeColumn: "" };
 
 const MODES: { value: ValidationMode; label: string }[] = [
-  { value: "auto", label: "Auto: 5-fold cross-validation below 5,000 rows, else holdout" },
+  { value: "auto", label: "Auto: 5-fold cross-validation below 5,000 rows or where the time budget affords it, else holdout" },
   { value: "holdout", label: "Holdout validation split" },
   { value: "cv", label: "5-fold cross-validation" },
 ];

@@ -63,9 +63,8 @@ export type OpeningOrder = "listed" | "priority";
  * openingPriority do so first (in the run's order among themselves), then the next priority's the same way.
  */
 export function defaultCandidates(families: readonly ModelFamily[], task: Task, order: OpeningOrder = "listed"): Params[] {
-  const priorities = order === "listed" ? [0] : [...new Set(families.map(openingPriority))].sort((a, b) => b - a);
-  const tier = (priority: number) => (order === "listed" ? families : families.filter((f) => openingPriority(f) === priority));
-  const starts = priorities.flatMap((priority) => inTurn(tier(priority), task));
+  const tiers = order === "listed" ? [families] : byPriority(families);
+  const starts = tiers.flatMap((tier) => inTurn(tier, task));
   return starts.map(({ family, params }) => {
     const own = families.length === 1 ? params : { [FAMILY_KEY]: family.name, ...prefixed(params, family.name) };
     return { ...own, feature_selection: "none", ...defaultPreprocessing(task) };
@@ -73,6 +72,12 @@ export function defaultCandidates(families: readonly ModelFamily[], task: Task, 
 }
 
 const openingPriority = (family: ModelFamily) => family.openingPriority ?? 0;
+
+/** the families grouped by openingPriority, the highest first, each group in the run's order */
+function byPriority(families: readonly ModelFamily[]): ModelFamily[][] {
+  const priorities = [...new Set(families.map(openingPriority))].sort((a, b) => b - a);
+  return priorities.map((priority) => families.filter((f) => openingPriority(f) === priority));
+}
 
 /** each family's default in order, then their portfolios' first configurations in turn, then their second, ... */
 function inTurn(families: readonly ModelFamily[], task: Task): { family: ModelFamily; params: Params }[] {

@@ -27,7 +27,7 @@ const FINAL_REASONS = new Set(["early stopping", "max epochs", "diverged"]);
  * pooled out-of-fold AUC of models stopped at such different rounds suffers. The smooth loss (H2O's and LightGBM's
  * default stopping criterion) lifted the mean test AUC of 30 random candidates from 0.771 to 0.774 and 0.745 to 0.751
  * (credit-g, two seeds) and 0.9884 to 0.9889 (spambase), where on telco-churn's 1,127-row holdout the metric did
- * better (0.8698 against 0.8689). 1,000 is what the automatic validation plan puts in a fold at most
+ * better (0.8698 against 0.8689). 1,000 is what the automatic validation plan's row rule puts in a fold at most
  * (server/data/validation-plan.ts: 5 folds below 5,000 rows) and in a holdout split at least.
  */
 export const SMALL_VALIDATION_ROWS = 1000;
