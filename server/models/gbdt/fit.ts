@@ -1,11 +1,10 @@
 import type { Params } from "../../automl/space/suggest";
 import type { FitContext, FitInput, FitResult, Task } from "../family";
-import type { Metric } from "../../contracts/dataset";
 import { metricsFor } from "../../automl/estimation/metrics";
 import { createRng, deriveSeed } from "../../automl/rng";
 import { checkSampleWeights, fitScaler, stopReason } from "../layers/training-loop";
 import { BinEdges } from "./bins";
-import { EarlyStopping } from "../shared/early-stopping";
+import { EarlyStopping, stoppingMetric } from "../shared/early-stopping";
 import { RoundScorer } from "./evaluation";
 import { TreeGrower } from "./grow";
 import { FittedGbdt } from "./model";
@@ -20,17 +19,6 @@ import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 const YIELD_MS = 200;
 /** Reasons that end training for good; "stopped", "deadline" and "paused" are the caller's limits, and a resume goes on */
 const FINAL_REASONS = new Set(["early stopping", "max epochs", "diverged"]);
-/**
- * Below this many validation rows, early stopping watches the validation log loss instead of a classification metric
- * that moves in steps (AUC, accuracy, F1, ...). On few rows such a metric's best round is mostly chance: on
- * credit-g's 160-row folds, boosting stopped at round 1 on AUC in some folds and at round 200 in others, and the
- * pooled out-of-fold AUC of models stopped at such different rounds suffers. The smooth loss (H2O's and LightGBM's
- * default stopping criterion) lifted the mean test AUC of 30 random candidates from 0.771 to 0.774 and 0.745 to 0.751
- * (credit-g, two seeds) and 0.9884 to 0.9889 (spambase), where on telco-churn's 1,127-row holdout the metric did
- * better (0.8698 against 0.8689). 1,000 is what the automatic validation plan's row rule puts in a fold at most
- * (server/data/validation-plan.ts: 5 folds below 5,000 rows) and in a holdout split at least.
- */
-export const SMALL_VALIDATION_ROWS = 1000;
 
 /**
  * Gradient boosting of histogram trees (XGBoost's "hist" method): every round, gradients and hessians of the loss at
@@ -168,12 +156,6 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
   const kept = fixedRounds === undefined && stopping.bestRound > 0 ? stopping.bestRound : round;
   const model = new FittedGbdt(task, xTrain.cols, base, trees.slice(0, kept * k), rawParams);
   return { model, epochs: round, bestEpoch: kept, reason, ...(checkpoint && { checkpoint }) };
-}
-
-/** The metric early stopping watches (null: the validation loss), by the rule of SMALL_VALIDATION_ROWS. */
-export function stoppingMetric(task: Task, metric: Metric | null, validationRows: number): Metric | null {
-  const stepwise = task.type !== "regression" && metric !== "logloss";
-  return stepwise && validationRows < SMALL_VALIDATION_ROWS ? null : metric;
 }
 
 /** Class codes must be whole numbers within the classes (0/1 for binary); regression targets finite. */

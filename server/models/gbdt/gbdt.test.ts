@@ -5,7 +5,7 @@ import { score } from "../../automl/estimation/metrics";
 import type { Params, Suggest } from "../../automl/space/suggest";
 import type { FittedModel } from "../family";
 import { gbdtFamily } from "./index";
-import { SMALL_VALIDATION_ROWS, stoppingMetric } from "./fit";
+import { SMALL_VALIDATION_ROWS, stoppingMetric } from "../shared/early-stopping";
 import type { FittedGbdt } from "./model";
 import { bits, ctx, fitter, suiteTempDir } from "../shared/fit-harness";
 import { binaryTask, dataset, regressionTask, split } from "../shared/test-data";

@@ -88,13 +88,14 @@ export interface EarlyStopping {
 }
 
 /**
- * Early stopping after an epoch: watches the metric where it is defined, else `loss`. Returns the watched value
- * when it improved on p.best (the caller then stores it with its weights as the new best), else null.
+ * Early stopping after an epoch: watches `watched` (shared/early-stopping.ts: stoppingMetric) where it is given and
+ * val has a value of it, else `loss`. Returns the watched value when it improved on p.best (the caller then stores it
+ * with its weights as the new best), else null.
  */
-export function improvement(p: EarlyStopping, val: { loss: number; metric: number | null }, metric: Metric | null, loss: number): number | null {
-  p.monitorMetric ??= val.metric !== null && Number.isFinite(val.metric);
+export function improvement(p: EarlyStopping, val: { loss: number; metric: number | null }, watched: Metric | null, loss: number): number | null {
+  p.monitorMetric ??= watched !== null && val.metric !== null && Number.isFinite(val.metric);
   const value = p.monitorMetric ? val.metric! : loss;
-  const higher = p.monitorMetric ? greaterIsBetter(metric as Metric) : false;
+  const higher = p.monitorMetric ? greaterIsBetter(watched as Metric) : false;
   if (!p.best || isBetter(value, p.best.value, higher)) {
     p.badEpochs = 0;
     return value;

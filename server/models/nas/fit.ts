@@ -4,6 +4,7 @@ import type { FitContext, FitInput, FitResult } from "../family";
 import { metricsFor } from "../../automl/estimation/metrics";
 import { layerShapes, type Architecture, type Weights } from "./architecture";
 import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
+import { stoppingMetric } from "../shared/early-stopping";
 import { headFor } from "../tfjs-mlp/network";
 import { Rng } from "../tfjs-mlp/rng";
 import { createRng } from "../../automl/rng";
@@ -80,7 +81,8 @@ export async function fitNas(input: FitInput, params: Params, ctx: FitContext): 
 /**
  * Trains the network of a trial's params (space.ts) with the NAS engine, with the MLP's loop semantics (tfjs-mlp/fit.ts):
  * seeded shuffling every epoch, validation loss and the run's metric every epoch (and the metric on a fixed training
- * sample), early stopping on the metric (or the validation loss where the metric is undefined) after `patience`
+ * sample), early stopping on the metric (or the validation loss where the metric is undefined, or moves in steps on
+ * few validation rows: shared/early-stopping.ts) after `patience`
  * epochs without improvement, best weights restored; at most `max_epochs`. Ends at ctx.deadline or when ctx.onEpoch
  * says "stop", keeping the best weights so far. ctx.epochs trains exactly that many epochs instead and keeps the final
  * weights (validation may then be empty). Regression targets are standardised for training and mapped back.
@@ -157,7 +159,7 @@ export async function fitNasFrom(input: FitInput, rawParams: Params, ctx: FitCon
 
       if (fixedEpochs === undefined) {
         // without validation rows (not a studio case) the training loss is all there is to watch
-        const value = improvement(p, val, metric, xVal.rows > 0 ? val.loss : epoch.loss);
+        const value = improvement(p, val, stoppingMetric(task, metric, xVal.rows), xVal.rows > 0 ? val.loss : epoch.loss);
         // exportWeights' arrays are copies, and writeWeights copied them
         if (value !== null) p.best = { value, epoch: epoch.epoch, weights };
       }

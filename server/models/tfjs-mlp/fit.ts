@@ -3,6 +3,7 @@ import type { Params } from "../../automl/space/suggest";
 import type { FitContext, FitInput, FitResult, Matrix, Task } from "../family";
 import { metricsFor } from "../../automl/estimation/metrics";
 import { checkSampleWeights, evaluate, fitScaler, improvement, sampleRows, stopReason } from "../layers/training-loop";
+import { stoppingMetric } from "../shared/early-stopping";
 import { assignWeights, buildModel, flattenTrainable, headFor, movingStats, paramSlots, type NetSpec, type ParamSlot } from "./network";
 import { parseParams } from "./space";
 import { Rng } from "./rng";
@@ -39,7 +40,8 @@ interface Progress {
 /**
  * Trains an MLP with a custom loop: seeded shuffling every epoch, mini-batch Adam (train-step.ts), one device
  * sync per epoch for the running training loss, validation loss and metric every epoch, early stopping on the
- * run's metric (or the validation loss where the metric is undefined), best weights restored at the end.
+ * run's metric (or the validation loss where the metric is undefined, or moves in steps on few validation rows:
+ * shared/early-stopping.ts), best weights restored at the end.
  * Ends at ctx.deadline or when ctx.onEpoch says "stop", keeping the best weights so far.
  * With ctx.epochs set it trains exactly that many epochs instead (no early stopping, final weights kept), to refit
  * a chosen configuration on more rows with the epoch count found on validation; validation may then be empty.
@@ -141,7 +143,7 @@ export async function fitMlp(input: FitInput, rawParams: Params, ctx: FitContext
 
       if (fixedEpochs === undefined) {
         // without validation rows (not a studio case) the training loss is all there is to watch
-        const value = improvement(p, val, metric, xVal.rows > 0 ? val.loss : trainLoss);
+        const value = improvement(p, val, stoppingMetric(task, metric, xVal.rows), xVal.rows > 0 ? val.loss : trainLoss);
         if (value !== null) {
           disposeBest(p.best);
           p.best = { value, epoch: p.epoch, theta: runner.theta.clone(), stats: runner.stats.map((s) => s.map((t) => t.clone())) };

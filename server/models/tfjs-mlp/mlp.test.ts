@@ -12,6 +12,7 @@ import { getFamily } from "../registry";
 import { mlpFamily } from "./index";
 import { Rng } from "./rng";
 import { sampleWeights } from "../../data/class-weights";
+import { SMALL_VALIDATION_ROWS } from "../shared/early-stopping";
 
 const binary: Task = { type: "binary", classes: ["neg", "pos"] };
 const multiclass: Task = { type: "multiclass", classes: ["a", "b", "c"] };
@@ -109,10 +110,24 @@ describe("learning", () => {
         expect(r.trainMetric).not.toBeNull();
       }
       expect(reports.at(-1)!.trainLoss).toBeLessThan(reports[0].trainLoss);
-      // the model kept is the best epoch's
+      // the model kept is the best epoch's; on 600 validation rows (fewer than SMALL_VALIDATION_ROWS) best by the
+      // validation loss, not by the AUC, which is still reported every epoch
+      expect(input.yVal.length).toBeLessThan(SMALL_VALIDATION_ROWS);
       expect(auc).toBeCloseTo(reports[fit.bestEpoch - 1].valMetric!, 6);
-      expect(Math.max(...reports.map((r) => r.valMetric!))).toBe(reports[fit.bestEpoch - 1].valMetric);
+      expect(Math.min(...reports.map((r) => r.valLoss))).toBe(reports[fit.bestEpoch - 1].valLoss);
       expect(fit.model.paramCount()).toBe(8 * 64 + 64 + 64 * 32 + 32 + 32 + 1);
+    } finally {
+      fit.model.dispose();
+    }
+  });
+
+  it("binary: early stopping watches the AUC itself on SMALL_VALIDATION_ROWS validation rows or more", async () => {
+    const input = split(binary, dataset(1000 + SMALL_VALIDATION_ROWS, 8, 1, (x, rng) => (x[0] + x[1] * x[2] + 0.3 * normal(rng) > 0 ? 1 : 0)), 1000);
+    const { reports, ctx: c } = ctx("auc");
+    const fit = await mlpFamily.fit(input, { ...base, max_epochs: 15 }, c);
+    try {
+      expect(Math.max(...reports.map((r) => r.valMetric!))).toBe(reports[fit.bestEpoch - 1].valMetric);
+      expect(score("auc", binary, input.yVal, fit.model.predict(input.xVal))).toBeCloseTo(reports[fit.bestEpoch - 1].valMetric!, 6);
     } finally {
       fit.model.dispose();
     }
