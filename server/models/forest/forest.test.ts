@@ -103,9 +103,40 @@ describe("forest family: determinism, persistence, control", () => {
       const loaded = await forestFamily.load(dir, input.task);
       expect(bits(loaded.predict(input.xVal))).toBe(bits(res.model.predict(input.xVal)));
       expect(loaded.paramCount()).toBe(res.model.paramCount());
+      // the nodes in binary: 4 bytes each, 13 more a split, 8 an output a leaf, and the thresholds' table
+      const nodes = res.model.trees.reduce((a, t) => a + t.tree.feature.length, 0);
+      const leaves = res.model.trees.reduce((a, t) => a + t.tree.feature.filter((f) => f < 0).length, 0);
+      const { size } = await fs.stat(path.join(dir, "trees.bin"));
+      const outputs = name === "multiclass" ? 3 : 1;
+      expect(size - (4 * nodes + 13 * (nodes - leaves) + 8 * outputs * leaves)).toBeGreaterThan(0);
+      expect(size - (4 * nodes + 13 * (nodes - leaves) + 8 * outputs * leaves)).toBeLessThanOrEqual(8 * (nodes - leaves));
     }
-    await fs.writeFile(path.join(tmp(), "binary", "model.json"), JSON.stringify({ format: "automl-studio/forest@1" }));
-    await expect(forestFamily.load(path.join(tmp(), "binary"), binaryTask)).rejects.toThrow();
+    const dir = path.join(tmp(), "binary");
+    const bin = await fs.readFile(path.join(dir, "trees.bin"));
+    await fs.writeFile(path.join(dir, "trees.bin"), bin.subarray(0, bin.length - 1));
+    await expect(forestFamily.load(dir, binaryTask)).rejects.toThrow(/trees.bin has \d+ bytes, model.json describes \d+/);
+    await fs.writeFile(path.join(dir, "model.json"), JSON.stringify({ format: "automl-studio/forest@1" }));
+    await expect(forestFamily.load(dir, binaryTask)).rejects.toThrow();
+  });
+
+  it("loads version 1 files (the nodes as JSON arrays in model.json) as they were saved", async () => {
+    const input = multiclassData();
+    const res = await fit(input, { ...params, max_depth: 6 }, ctx("accuracy").ctx);
+    const m = res.model;
+    const dir = path.join(tmp(), "v1");
+    await fs.mkdir(dir, { recursive: true });
+    const trees = m.trees.map(({ tree, values }) => ({
+      feature: Array.from(tree.feature),
+      threshold: Array.from(tree.threshold, (v) => (v === Infinity ? null : v)),
+      missingLeft: Array.from(tree.missingLeft),
+      left: Array.from(tree.left),
+      right: Array.from(tree.right),
+      values: Array.from(values),
+    }));
+    const v1 = { format: "automl-studio/forest@1", task: { type: m.task.type, classes: m.task.classes }, features: m.features, outputs: m.outputs, params: m.params, trees };
+    await fs.writeFile(path.join(dir, "model.json"), JSON.stringify(v1));
+    const loaded = await forestFamily.load(dir, input.task);
+    expect(bits(loaded.predict(input.xVal))).toBe(bits(m.predict(input.xVal)));
   });
 
   it("ctx.epochs: a refit trains exactly N trees on an empty validation set", async () => {
