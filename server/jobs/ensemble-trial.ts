@@ -159,8 +159,8 @@ async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, sp
   for (const m of spec.members) {
     const from = await ctx.blobs.localPath(keys.trialArchive(run.id, m.trialId));
     const to = path.join(dir, ensembleFiles.members, m.folder);
-    await fs.cp(from, to, { recursive: true });
-    await fs.rm(path.join(to, archiveFiles.validationPredictions), { force: true });
+    await fs.cp(from, to, { recursive: true, filter: (src) => src !== path.join(from, archiveFiles.model) && src !== path.join(from, archiveFiles.validationPredictions) });
+    await linkTree(path.join(from, archiveFiles.model), path.join(to, archiveFiles.model));
     manifests.push(await readManifest(to));
   }
   const first = path.join(dir, ensembleFiles.members, spec.members[0].folder);
@@ -188,6 +188,20 @@ async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, sp
   };
   await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
   return dir;
+}
+
+/**
+ * Hard links of every file under `from` at the same paths under `to`: a member's model payload, which its trial wrote
+ * once and nothing rewrites, and which is hundreds of MB for a deep forest (diamonds' ensembles were 275 MB copies
+ * each). A link that cannot be made (another file system) is a copy.
+ */
+async function linkTree(from: string, to: string): Promise<void> {
+  await fs.mkdir(to, { recursive: true });
+  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
+    const [src, dst] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) await linkTree(src, dst);
+    else await fs.link(src, dst).catch(() => fs.copyFile(src, dst));
+  }
 }
 
 async function completeManifest(dir: string, s: CandidateScores, c: { validationRows: number; testRows: number; backend: string }) {

@@ -380,6 +380,15 @@ it("searches several model families: the family is the space's first choice, its
   expect(ensembles.map((t) => t.status)).toEqual(["done", "done"]);
   const stacked = ensembles[1].reason!.match(/#\d+ (\w+)/g)!.map((m) => m.split(" ")[1]);
   expect(new Set(stacked).size).toBeGreaterThan(1);
+  // a member's model payload is its trial's own files, linked rather than copied
+  const ensembleDir = await ctx.blobs.localPath(keys.trialArchive(run.id, ensembles[1].id));
+  const spec = JSON.parse(await fs.readFile(path.join(ensembleDir, "ensemble.json"), "utf8")) as { members: { trialId: string; folder: string }[] };
+  for (const m of spec.members) {
+    const own = path.join(await ctx.blobs.localPath(keys.trialArchive(run.id, m.trialId)), "model");
+    for (const f of await fs.readdir(own)) {
+      expect((await fs.stat(path.join(ensembleDir, "members", m.folder, "model", f))).ino).toBe((await fs.stat(path.join(own, f))).ino);
+    }
+  }
   // each family's defaults first, in the run's order
   expect(trials[0]).toMatchObject({ family: "gbdt", params: expect.objectContaining({ family: "gbdt", "gbdt.growth": "leafwise", "gbdt.max_leaves": 31 }) });
   expect(trials[1]).toMatchObject({ family: "linear", params: expect.objectContaining({ family: "linear", "linear.penalty": "l2" }) });

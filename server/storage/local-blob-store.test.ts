@@ -23,6 +23,13 @@ describe("LocalBlobStore", () => {
     expect(await s.list("a")).toEqual(["a/c.txt"]);
   });
 
+  it("sizes a file linked under two keys once", async () => {
+    const s = await tempStore();
+    await s.put("trial/model.bin", new Uint8Array(100));
+    await fs.link(await s.localPath("trial/model.bin"), await s.localPath("ensemble/member/model.bin"));
+    expect([await s.size("trial"), await s.size("ensemble"), await s.size("")]).toEqual([100, 100, 100]);
+  });
+
   it("streams to a file and refuses a stream over the limit without leaving a file", async () => {
     const s = await tempStore();
     expect(await s.putStream("up.csv", Readable.from([Buffer.from("a,b\n"), Buffer.from("1,2\n")]))).toBe(8);

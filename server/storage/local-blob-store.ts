@@ -76,6 +76,8 @@ export class LocalBlobStore implements BlobStore {
 
   async size(prefix: string): Promise<number> {
     const files = await this.list(prefix);
+    // a file linked under several keys (an ensemble's members' models, server/jobs/ensemble-trial.ts) counts once
+    const counted = new Set<string>();
     let total = 0;
     for (const f of files) {
       // a file removed meanwhile (a run being deleted) no longer counts
@@ -83,7 +85,9 @@ export class LocalBlobStore implements BlobStore {
         if (err.code === "ENOENT") return null;
         throw err;
       });
-      total += stat?.size ?? 0;
+      if (!stat || counted.has(`${stat.dev}:${stat.ino}`)) continue;
+      counted.add(`${stat.dev}:${stat.ino}`);
+      total += stat.size;
     }
     return total;
   }
