@@ -15,6 +15,6 @@ export interface BlobStore {
   list(prefix: string): Promise<string[]>;
   /** Deletes a key or a whole prefix. */
   remove(prefix: string): Promise<void>;
-  /** Total bytes under a prefix ('' for everything). */
+  /** Total bytes under a prefix ('' for everything); a file linked under several of its keys counts once. */
   size(prefix: string): Promise<number>;
 }
