@@ -140,16 +140,16 @@ async function readTrees(dir: string, file: ModelFile): Promise<ForestTree[]> {
   const layout = sections(file.thresholds, (nodes - splits) * outputs, nodes, splits);
   const buffer = await fs.readFile(path.join(dir, BINARY_FILE));
   if (buffer.length !== layout.end) throw new Error(`forest: ${BINARY_FILE} has ${buffer.length} bytes, model.json describes ${layout.end}`);
-  // typed views need aligned offsets: a read this size has its own buffer at offset 0, but copy if it does not
-  const bytes = buffer.byteOffset % 8 === 0 ? buffer.buffer : new Uint8Array(buffer).buffer;
-  const base = buffer.byteOffset % 8 === 0 ? buffer.byteOffset : 0;
-  const thresholds = new Float64Array(bytes, base + layout.thresholds, file.thresholds);
-  const leafValues = new Float64Array(bytes, base + layout.leafValues, (nodes - splits) * outputs);
-  const feature = new Int32Array(bytes, base + layout.feature, nodes);
-  const left = new Int32Array(bytes, base + layout.left, splits);
-  const right = new Int32Array(bytes, base + layout.right, splits);
-  const thresholdIndex = new Uint32Array(bytes, base + layout.thresholdIndex, splits);
-  const missingLeft = new Uint8Array(bytes, base + layout.missingLeft, splits);
+  // typed views need aligned offsets: a read this size has its own buffer at offset 0, but copy where it does not
+  const bytes = buffer.byteOffset % 8 === 0 ? buffer : new Uint8Array(buffer);
+  const at = (offset: number) => [bytes.buffer, bytes.byteOffset + offset] as const;
+  const thresholds = new Float64Array(...at(layout.thresholds), file.thresholds);
+  const leafValues = new Float64Array(...at(layout.leafValues), (nodes - splits) * outputs);
+  const feature = new Int32Array(...at(layout.feature), nodes);
+  const left = new Int32Array(...at(layout.left), splits);
+  const right = new Int32Array(...at(layout.right), splits);
+  const thresholdIndex = new Uint32Array(...at(layout.thresholdIndex), splits);
+  const missingLeft = new Uint8Array(...at(layout.missingLeft), splits);
   let n = 0;
   let s = 0;
   let l = 0;
