@@ -12,9 +12,10 @@ import type { FittedForest } from "./model";
  * Persistence: model.json (the task, the feature count, the hyperparameters and each tree's node count) and
  * trees.bin, the nodes in binary. A forest grown to pure leaves has millions of nodes (on diamonds, 100 extra trees
  * with scikit-learn's defaults: 6.2 million), so the format is about size and load time: JSON took 25 bytes a node,
- * and 1.3 s to load the default random forest's 94 MB, while here a split costs 13 bytes (feature, children, missing side, an index into a table of the forest's distinct
- * thresholds) and a leaf its values (8 bytes an output), on top of every node's 4-byte feature. Numbers are stored
- * as they are in memory (float64, int32), so predictions round-trip bit for bit.
+ * and 1.3 s to load the default random forest's 94 MB, while here a split costs 13 bytes (children, missing side, an
+ * index into a table of the forest's distinct thresholds) and a leaf its values (8 bytes an output), on top of every
+ * node's 4-byte feature. Numbers are stored as they are in memory (float64, int32), so predictions round-trip bit for
+ * bit.
  *
  * trees.bin is little-endian, sections end to end in this order (widest first, so each starts aligned), every tree's
  * nodes in node order within a section: float64 thresholds[table], float64 leafValues[leaves x outputs],
@@ -61,17 +62,10 @@ export async function saveForest(dir: string, model: FittedForest): Promise<void
       if (!table.has(tree.threshold[i])) table.set(tree.threshold[i], table.size);
     }
   }
-  const leaves = nodes - splits;
-  const layout = sections(table.size, leaves * outputs, nodes, splits);
-  const bytes = new ArrayBuffer(layout.end);
-  const thresholds = new Float64Array(bytes, layout.thresholds, table.size);
+  const counts = { thresholds: table.size, leafValues: (nodes - splits) * outputs, nodes, splits };
+  const bytes = new Uint8Array(sections(counts).end);
+  const { thresholds, leafValues, feature, left, right, thresholdIndex, missingLeft } = views(bytes, counts);
   for (const [v, i] of table) thresholds[i] = v;
-  const leafValues = new Float64Array(bytes, layout.leafValues, leaves * outputs);
-  const feature = new Int32Array(bytes, layout.feature, nodes);
-  const left = new Int32Array(bytes, layout.left, splits);
-  const right = new Int32Array(bytes, layout.right, splits);
-  const thresholdIndex = new Uint32Array(bytes, layout.thresholdIndex, splits);
-  const missingLeft = new Uint8Array(bytes, layout.missingLeft, splits);
   let n = 0;
   let s = 0;
   let l = 0;
@@ -92,7 +86,7 @@ export async function saveForest(dir: string, model: FittedForest): Promise<void
     }
   }
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, BINARY_FILE), new Uint8Array(bytes));
+  await fs.writeFile(path.join(dir, BINARY_FILE), bytes);
   const file: ModelFile = {
     format: FORMAT,
     task: { type: model.task.type, classes: model.task.classes },
@@ -106,14 +100,37 @@ export async function saveForest(dir: string, model: FittedForest): Promise<void
   await writeModelFile(dir, file);
 }
 
+/** trees.bin's entry counts: table thresholds, leaf values (leaves x outputs), nodes, splits */
+interface Counts {
+  thresholds: number;
+  leafValues: number;
+  nodes: number;
+  splits: number;
+}
+
 /** Byte offsets of trees.bin's sections, and its length. */
-function sections(thresholds: number, leafValues: number, nodes: number, splits: number) {
-  const at = { thresholds: 0, leafValues: 8 * thresholds, feature: 8 * (thresholds + leafValues) };
-  const left = at.feature + 4 * nodes;
-  const right = left + 4 * splits;
-  const thresholdIndex = right + 4 * splits;
-  const missingLeft = thresholdIndex + 4 * splits;
-  return { ...at, left, right, thresholdIndex, missingLeft, end: missingLeft + splits };
+function sections(c: Counts) {
+  const at = { thresholds: 0, leafValues: 8 * c.thresholds, feature: 8 * (c.thresholds + c.leafValues) };
+  const left = at.feature + 4 * c.nodes;
+  const right = left + 4 * c.splits;
+  const thresholdIndex = right + 4 * c.splits;
+  const missingLeft = thresholdIndex + 4 * c.splits;
+  return { ...at, left, right, thresholdIndex, missingLeft, end: missingLeft + c.splits };
+}
+
+/** trees.bin's sections as typed views on `bytes` (which must start 8-byte aligned). */
+function views(bytes: Uint8Array, c: Counts) {
+  const s = sections(c);
+  const at = (offset: number) => [bytes.buffer, bytes.byteOffset + offset] as const;
+  return {
+    thresholds: new Float64Array(...at(s.thresholds), c.thresholds),
+    leafValues: new Float64Array(...at(s.leafValues), c.leafValues),
+    feature: new Int32Array(...at(s.feature), c.nodes),
+    left: new Int32Array(...at(s.left), c.splits),
+    right: new Int32Array(...at(s.right), c.splits),
+    thresholdIndex: new Uint32Array(...at(s.thresholdIndex), c.splits),
+    missingLeft: new Uint8Array(...at(s.missingLeft), c.splits),
+  };
 }
 
 /** What a saved model consists of (FittedForest's constructor arguments). */
@@ -137,19 +154,13 @@ export async function loadForest(dir: string, task: Task): Promise<ForestParts> 
 async function readTrees(dir: string, file: ModelFile): Promise<ForestTree[]> {
   const { outputs, splits } = file;
   const nodes = file.nodes.reduce((a, b) => a + b, 0);
-  const layout = sections(file.thresholds, (nodes - splits) * outputs, nodes, splits);
+  const counts = { thresholds: file.thresholds, leafValues: (nodes - splits) * outputs, nodes, splits };
+  const { end } = sections(counts);
   const buffer = await fs.readFile(path.join(dir, BINARY_FILE));
-  if (buffer.length !== layout.end) throw new Error(`forest: ${BINARY_FILE} has ${buffer.length} bytes, model.json describes ${layout.end}`);
-  // typed views need aligned offsets: a read this size has its own buffer at offset 0, but copy where it does not
+  if (buffer.length !== end) throw new Error(`forest: ${BINARY_FILE} has ${buffer.length} bytes, model.json describes ${end}`);
+  // a read this size has its own buffer at offset 0, aligned for the typed views; copy where it does not
   const bytes = buffer.byteOffset % 8 === 0 ? buffer : new Uint8Array(buffer);
-  const at = (offset: number) => [bytes.buffer, bytes.byteOffset + offset] as const;
-  const thresholds = new Float64Array(...at(layout.thresholds), file.thresholds);
-  const leafValues = new Float64Array(...at(layout.leafValues), (nodes - splits) * outputs);
-  const feature = new Int32Array(...at(layout.feature), nodes);
-  const left = new Int32Array(...at(layout.left), splits);
-  const right = new Int32Array(...at(layout.right), splits);
-  const thresholdIndex = new Uint32Array(...at(layout.thresholdIndex), splits);
-  const missingLeft = new Uint8Array(...at(layout.missingLeft), splits);
+  const { thresholds, leafValues, feature, left, right, thresholdIndex, missingLeft } = views(bytes, counts);
   let n = 0;
   let s = 0;
   let l = 0;
