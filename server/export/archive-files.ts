@@ -13,6 +13,8 @@ export const archiveFiles = {
   split: "split.json",
   selection: "selection.json",
   model: "model",
+  /** a bagged candidate's fold models instead of model/: folds/<n>/ holds model/, preprocessing.json and selection.json */
+  folds: "folds",
   /** a classifier's calibration and decision threshold (server/automl/calibration), applied to the model's output */
   calibration: "calibration.json",
   /** out-of-fold (or holdout) predictions of every validation row, in ascending row order, float32: what ensembles combine */
@@ -26,6 +28,9 @@ export const archiveFiles = {
   /** exports: a dependency-free Node script predicting a CSV from this folder */
   predictScript: "predict.mjs",
 } as const;
+
+/** the folder, relative to an archive, of its (first) model's family payload: model/, or a bag's first fold's */
+export const firstModelFolder = (manifest: Pick<Manifest, "bag">): string => (manifest.bag ? `${manifest.bag[0].folder}/${archiveFiles.model}` : archiveFiles.model);
 
 export class ArchiveNotFoundError extends Error {}
 

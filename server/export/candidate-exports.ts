@@ -13,7 +13,8 @@ import { archiveFiles, readManifest } from "./archive-files";
 import { loadPredictor } from "./archive-predictor";
 import { portableFromModelDir } from "./portable/portable-export";
 import { candidateNotebook } from "./notebook/candidate-notebook";
-import type { CandidateNotebookInput, NotebookModel } from "./notebook/notebook-input";
+import type { CandidateNotebookInput, NotebookFit, NotebookModel } from "./notebook/notebook-input";
+import { keptModelSeed } from "./manifest";
 import { predictScriptSource } from "./standalone/build-predict-script";
 
 /** what the notebook needs beyond the archive's own files */
@@ -43,8 +44,11 @@ async function writePortables(dir: string): Promise<void> {
   const manifest = await readManifest(dir);
   const task: Task = { type: manifest.problemType, classes: manifest.classes };
   if (manifest.family !== ENSEMBLE_FAMILY) {
-    const portable = await portableFromModelDir(path.join(dir, archiveFiles.model), manifest.family, task);
-    await fs.writeFile(path.join(dir, archiveFiles.portable), JSON.stringify(portable));
+    // a bag's every fold model, each in its own folder
+    for (const folder of manifest.bag?.map((b) => path.join(dir, b.folder)) ?? [dir]) {
+      const portable = await portableFromModelDir(path.join(folder, archiveFiles.model), manifest.family, task);
+      await fs.writeFile(path.join(folder, archiveFiles.portable), JSON.stringify(portable));
+    }
     return;
   }
   const spec = EnsembleSpec.parse(await readJson(dir, ensembleFiles.spec));
@@ -82,20 +86,22 @@ async function ensembleModel(dir: string): Promise<CandidateNotebookInput["model
 }
 
 async function notebookModel(dir: string, folder: string): Promise<NotebookModel> {
-  const at = path.join(dir, folder);
-  const manifest = await readManifest(at);
-  const portable = z.object({ kind: z.enum(["linear", "trees", "network"]) }).parse(await readJson(at, archiveFiles.portable));
+  const manifest = await readManifest(path.join(dir, folder));
   const { family, classWeight } = splitParams(manifest.hyperparameters);
-  return {
-    folder,
-    manifest,
-    preprocessing: PreprocessorState.parse(await readJson(at, archiveFiles.preprocessing)),
-    selection: SelectionState.parse(await readJson(at, archiveFiles.selection)),
-    calibration: await readCalibration(at),
-    portableKind: portable.kind,
-    hyperparameters: family,
-    classWeight,
-  };
+  const refit = manifest.refit != null;
+  const within = (sub: string) => [folder, sub].filter(Boolean).join("/");
+  const fits = manifest.bag
+    ? await Promise.all(manifest.bag.map((b, fold) => fitOf(dir, { folder: within(b.folder), key: `${manifest.trialNumber}_fold_${fold + 1}`, refit, fold, seed: b.seed, epochs: b.bestEpoch })))
+    : [await fitOf(dir, { folder, key: String(manifest.trialNumber), refit, fold: 0, seed: keptModelSeed(manifest), epochs: manifest.refit?.epochs ?? manifest.bestEpoch })];
+  // every fit of a candidate is of its family, so of one portable kind
+  const portable = z.object({ kind: z.enum(["linear", "trees", "network"]) }).parse(await readJson(path.join(dir, fits[0].folder), archiveFiles.portable));
+  return { folder, manifest, fits, calibration: await readCalibration(path.join(dir, folder)), portableKind: portable.kind, hyperparameters: family, classWeight };
+}
+
+/** a fitted model's data stages, read from its folder */
+async function fitOf(dir: string, fit: Omit<NotebookFit, "preprocessing" | "selection">): Promise<NotebookFit> {
+  const at = path.join(dir, fit.folder);
+  return { ...fit, preprocessing: PreprocessorState.parse(await readJson(at, archiveFiles.preprocessing)), selection: SelectionState.parse(await readJson(at, archiveFiles.selection)) };
 }
 
 async function readCalibration(dir: string): Promise<CalibrationState | null> {

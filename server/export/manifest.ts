@@ -40,6 +40,14 @@ export const Manifest = z.object({
   fittedOn: z.string(),
   /** the refit on all non-test rows, with the epoch count validation chose; null when the model was not refit */
   refit: z.object({ rows: z.number().int(), epochs: z.number().int() }).nullable().optional(),
+  /**
+   * a cross-validated candidate deploys every fold's model, its predictions the average of theirs (bagging): each
+   * one's folder (model/ with its own preprocessing.json and selection.json), fold, training seed and epochs
+   */
+  bag: z
+    .array(z.object({ folder: z.string(), fold: z.string(), seed: z.number().int(), epochs: z.number().int(), bestEpoch: z.number().int() }))
+    .min(2)
+    .optional(),
   epochs: z.number().int(),
   bestEpoch: z.number().int(),
   backend: z.string(),

@@ -58,13 +58,36 @@ async function loadUncalibrated(dir: string, loadModel: ModelLoader): Promise<Un
   const task: Task = { type: manifest.problemType, classes: manifest.classes };
   const preprocessing = PreprocessorState.parse(await readJson(dir, archiveFiles.preprocessing));
   if (manifest.family === ENSEMBLE_FAMILY) return loadEnsemble(dir, manifest, task, preprocessing, loadModel);
-  const selection = SelectionState.parse(await readJson(dir, archiveFiles.selection));
-  const files = { familyDir: path.join(dir, archiveFiles.model), portable: path.join(dir, archiveFiles.portable) };
-  const model = await loadModel(files, manifest.family, task);
+  // a bag's every fold model, each through its own data stages, averaged; else the one model
+  const folders = manifest.bag?.map((b) => path.join(dir, b.folder)) ?? [dir];
+  const models: StagedModel[] = [];
+  const dispose = () => models.forEach((m) => m.dispose());
+  try {
+    for (const folder of folders) models.push(await loadStaged(folder, manifest.family, task, loadModel));
+  } catch (err) {
+    dispose();
+    throw err;
+  }
   return {
     manifest,
     task,
     preprocessing,
+    predict(table, rows) {
+      const preds = models.map((m) => m.predict(table, rows));
+      return preds.length === 1 ? preds[0] : weightedAverage(preds, preds.map(() => 1 / preds.length));
+    },
+    dispose,
+  };
+}
+
+type StagedModel = { predict(table: Table, rows?: ArrayLike<number>): Float32Array; dispose(): void };
+
+/** a model of folder/model/ behind the data stages fitted with it (folder/preprocessing.json, selection.json) */
+async function loadStaged(folder: string, family: string, task: Task, loadModel: ModelLoader): Promise<StagedModel> {
+  const preprocessing = PreprocessorState.parse(await readJson(folder, archiveFiles.preprocessing));
+  const selection = SelectionState.parse(await readJson(folder, archiveFiles.selection));
+  const model = await loadModel({ familyDir: path.join(folder, archiveFiles.model), portable: path.join(folder, archiveFiles.portable) }, family, task);
+  return {
     predict(table, rows) {
       const x = transform(preprocessing, table, rows);
       return model.predict(selection.method === "none" ? x : applySelection(selection, x));

@@ -1,7 +1,8 @@
 import { deriveSeed } from "../automl/rng";
 import { fitTransform, transform, type PreprocessOptions, type PreprocessorState } from "../data/preprocess";
 import { applySelection, fitSelection, type SelectionMethod, type SelectionState } from "../data/selection/select";
-import type { Matrix } from "../models/family";
+import type { FittedModel, Matrix } from "../models/family";
+import { weightedAverage } from "../models/ensemble/combine";
 import type { RunData } from "./run-data";
 
 /** The rows one model of a candidate is fitted on, and the rows it is scored on. */
@@ -92,9 +93,16 @@ export function prepareFold(data: RunData, fold: FoldRows, stages: DataStages, r
   return prepared;
 }
 
-/** The candidate's test matrix, through the data stages fitted on the refit rows. */
-export function testMatrix(data: RunData, fold: FoldData): { x: Matrix; y: Float32Array } {
-  return rowsMatrix(data, fold, data.split.test);
+/** A model a candidate deploys, and the data stages it was fitted with. */
+export interface KeptModel {
+  model: FittedModel;
+  stages: FoldData;
+}
+
+/** A candidate's predictions of table rows: each kept model's through its own data stages, averaged (a bag's). */
+export function predictRows(data: RunData, kept: readonly KeptModel[], rows: number[]): Float32Array {
+  const preds = kept.map((k) => k.model.predict(rowsMatrix(data, k.stages, rows).x));
+  return preds.length === 1 ? preds[0] : weightedAverage(preds, preds.map(() => 1 / preds.length));
 }
 
 /** Any rows of the table through a fold's fitted data stages. */

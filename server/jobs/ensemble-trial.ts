@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { StudioContext } from "../context";
@@ -159,8 +160,11 @@ async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, sp
   for (const m of spec.members) {
     const from = await ctx.blobs.localPath(keys.trialArchive(run.id, m.trialId));
     const to = path.join(dir, ensembleFiles.members, m.folder);
-    await fs.cp(from, to, { recursive: true, filter: (src) => src !== path.join(from, archiveFiles.model) && src !== path.join(from, archiveFiles.validationPredictions) });
-    await linkTree(path.join(from, archiveFiles.model), path.join(to, archiveFiles.model));
+    // the model payloads (one model's, or a bag's folds) are linked, not copied: they are large and never rewritten
+    const linked = [archiveFiles.model, archiveFiles.folds].filter((name) => existsSync(path.join(from, name)));
+    const skipped = new Set([...linked, archiveFiles.validationPredictions].map((name) => path.join(from, name)));
+    await fs.cp(from, to, { recursive: true, filter: (src) => !skipped.has(src) });
+    for (const name of linked) await linkTree(path.join(from, name), path.join(to, name));
     manifests.push(await readManifest(to));
   }
   const first = path.join(dir, ensembleFiles.members, spec.members[0].folder);
@@ -179,7 +183,7 @@ async function writeArchive(ctx: StudioContext, run: RunRow, trial: TrialRow, sp
     hyperparameters: { ...trial.params, members: spec.members.map((m) => m.number).join(",") },
     trainingSeed: deriveSeed(run.seed, "stacker"),
     features: { selection: "each member's own", kept, of: base.features.of },
-    fittedOn: `its members' models, each refit on all non-test rows; ${spec.method === "stacking" ? "the stacker on" : "the weights chosen on"} their out-of-fold validation predictions`,
+    fittedOn: `its members' models (each refit on all non-test rows, or the bag of its fold models); ${spec.method === "stacking" ? "the stacker on" : "the weights chosen on"} their out-of-fold validation predictions`,
     refit: null,
     epochs: 0,
     bestEpoch: 0,

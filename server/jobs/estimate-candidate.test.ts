@@ -77,3 +77,20 @@ describe("estimateCandidate's refit", () => {
     expect(e.fittedOn).toMatch(/^the training split \(600 rows\), early stopping on its validation rows; not refit on all non-test rows: its refit would take about \d+ s, past the deadline$/);
   });
 });
+
+describe("estimateCandidate's bag", () => {
+  it("cross-validated, keeps every fold's model with its data stages and refits nothing", async () => {
+    const data = runData();
+    const nonTest = [...data.split.train, ...data.split.valid].sort((a, b) => a - b);
+    const folds = [0, 1, 2, 3, 4].map((f) => nonTest.filter((_, i) => i % 5 === f));
+    const fits: number[] = [];
+    const e = await estimateCandidate({ ...data, split: { ...data.split, train: nonTest, valid: [], folds } }, pacedFamily(fits), params, 1, hooks(Date.now() + 60_000));
+    expect(fits).toEqual([720, 720, 720, 720, 720]);
+    expect(e.refit).toBeNull();
+    expect(e.kept).toHaveLength(5);
+    expect(e.kept.map((k) => k.stages.y.valid.length)).toEqual([180, 180, 180, 180, 180]);
+    expect(e.bag).toEqual([0, 1, 2, 3, 4].map((index) => ({ index, epochs: 10, bestEpoch: 10 })));
+    expect(e.valRows).toEqual(folds.flat());
+    expect(e.fittedOn).toMatch(/^the 5 fold models, each fitted on its fold's training rows/);
+  });
+});

@@ -3,7 +3,7 @@ import { categoricalColumns } from "../data/categorical-columns";
 import type { EpochReport, FitContext, FitResult, FittedModel, ModelFamily } from "../models/family";
 import type { Params } from "../automl/space/suggest";
 import type { Metric } from "../contracts/dataset";
-import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData, type FoldRows } from "./candidate-data";
+import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData, type FoldRows, type KeptModel } from "./candidate-data";
 import type { RunData } from "./run-data";
 import { createRng, deriveSeed } from "../automl/rng";
 import { LOW_FIDELITY, lowFidelityRows, type FidelityScale } from "../automl/estimation/lower-fidelity";
@@ -28,9 +28,11 @@ export interface EstimateHooks {
 }
 
 export interface Estimate {
-  /** the model to keep, and the data stages it was fitted with */
-  model: FittedModel;
-  stages: FoldData;
+  /**
+   * what the candidate deploys: one model (the refit, or the first fold's), or, cross-validated, every fold's model,
+   * whose predictions are averaged (a bag)
+   */
+  kept: KeptModel[];
   /** the validation predictions of every fold (row-major), in fold order, and their labels */
   valPred: Float32Array;
   valY: Float32Array;
@@ -41,6 +43,8 @@ export interface Estimate {
   /** what the kept model was fitted on, for the manifest and the leaderboard */
   fittedOn: string;
   refit: { rows: number; epochs: number } | null;
+  /** the bag's folds: each fold model's index (its seed is hooks.seedFor(index)) and epochs; null for one kept model */
+  bag: { index: number; epochs: number; bestEpoch: number }[] | null;
   /** set where the refit was not started because the folds' pace said it would end past the deadline: its expected seconds */
   refitSkipped?: { seconds: number };
   /** the epochs trained by the kept model, and the epoch count validation chose */
@@ -55,12 +59,15 @@ export interface Estimate {
 
 /**
  * Performance estimation at full fidelity: the candidate is trained on each validation fold (one holdout split, or
- * every cross-validation fold) with early stopping, scored on the rows it did not train on, and then refit on all
- * non-test rows for the epoch count the folds found (their mean under cross-validation), as H2O and AutoGluon's
- * refit_full do: more rows make a better final model, and the validation score was already earned by the folds.
+ * every cross-validation fold) with early stopping and scored on the rows it did not train on.
+ * Cross-validated, the candidate deploys the bag of its fold models, their predictions averaged, as AutoGluon does:
+ * the models that earned the out-of-fold score are the ones used, so an ensemble weighted on those predictions gets
+ * what it chose, and each fold keeps the epoch count its own validation rows found. A holdout candidate is refit on
+ * all non-test rows for the epoch count its validation found, as H2O and AutoGluon's refit_full do: more rows make a
+ * better final model, and the validation score was already earned.
  * When the budget or a cancel ends training early, the folds trained so far give the score and the first fold's model
- * is kept; so it is when the folds' pace (seconds per epoch and training row) says the refit would end past the deadline,
- * and the refit is then not started.
+ * is kept; so it is when the validation's pace (seconds per epoch and training row) says the refit would end past the
+ * deadline, and the refit is then not started.
  */
 export async function estimateCandidate(
   data: RunData,
@@ -77,7 +84,7 @@ export async function estimateCandidate(
   const summaries: Estimate["folds"] = [];
   /** each fold's training seconds per epoch and training row */
   const pace: number[] = [];
-  let first: { fit: FitResult; stages: FoldData } | null = null;
+  const fits: { fit: FitResult; stages: FoldData }[] = [];
   let interrupted: Estimate["interrupted"] = null;
   try {
     for (const [index, fold] of folds.entries()) {
@@ -94,8 +101,7 @@ export async function estimateCandidate(
       rows.push(...fold.valid);
       // at a scheduler's last rung, its epoch cap is the model's epoch cap
       summaries.push({ name: fold.name, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason === "paused" ? "max epochs" : fit.reason });
-      if (first) fit.model.dispose();
-      else first = { fit, stages };
+      fits.push({ fit, stages });
       if (fit.reason === "stopped" || fit.reason === "deadline") {
         interrupted = fit.reason;
         break;
@@ -106,37 +112,50 @@ export async function estimateCandidate(
     const found = Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
     const keptFittedOn = (why: string) =>
       `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${why}`;
-    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: first?.fit.inherited };
-    const kept = first!;
+    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: fits[0].fit.inherited, bag: null };
+    if (folds.length > 1 && !interrupted) {
+      const epochs = Math.round(fits.reduce((a, f) => a + f.fit.epochs, 0) / fits.length);
+      return {
+        ...common,
+        kept: fits.map(({ fit, stages }) => ({ model: fit.model, stages })),
+        bag: fits.map(({ fit }, index) => ({ index, epochs: fit.epochs, bestEpoch: fit.bestEpoch })),
+        refit: null,
+        epochs,
+        fittedOn: `the ${folds.length} fold models, each fitted on its fold's training rows with early stopping on its validation rows, their predictions averaged (bagging): the models that earned the out-of-fold validation score; the test split was never seen by the search`,
+      };
+    }
+    // one model is kept, the first fold's unless a refit replaces it: the others go now (an error below disposes it alone)
+    for (const f of fits.splice(1)) f.fit.model.dispose();
+    const kept = { model: fits[0].fit.model, stages: fits[0].stages };
     let refitCut: "stopped" | "deadline" | null = null;
     // a refit that would end past the deadline is not started: cut there, it would be lost and keep a worker from
     // the next candidate (on shuttle, a network's refit held one for the last 27 s of a 60 s budget)
     const refitSeconds = (pace.reduce((a, b) => a + b, 0) / pace.length) * found * refitRows(data).train.length;
     if (!interrupted && Date.now() + refitSeconds * 1000 > hooks.deadline) {
-      return { ...common, model: kept.fit.model, stages: kept.stages, refit: null, refitSkipped: { seconds: refitSeconds }, epochs: kept.fit.epochs, fittedOn: keptFittedOn(`its refit would take about ${Math.ceil(refitSeconds)} s, past the deadline`) };
+      return { ...common, kept: [kept], refit: null, refitSkipped: { seconds: refitSeconds }, epochs: fits[0].fit.epochs, fittedOn: keptFittedOn(`its refit would take about ${Math.ceil(refitSeconds)} s, past the deadline`) };
     }
     if (!interrupted) {
       const refit = await refitOnAll(data, family, params, found, runSeed, hooks);
       if ("cutBy" in refit) refitCut = refit.cutBy;
       else {
-        kept.fit.model.dispose();
+        kept.model.dispose();
         return {
           ...common,
           ...refit,
-          fittedOn: `all ${refit.refit.rows} non-test rows (training + validation), for the ${found} epochs ${folds.length > 1 ? `the ${folds.length} folds found on average` : "early stopping found on validation"}; the test split was never seen by the search`,
+          fittedOn: `all ${refit.refit.rows} non-test rows (training + validation), for the ${found} epochs early stopping found on validation; the test split was never seen by the search`,
         };
       }
     }
     const why = (reason: "stopped" | "deadline") => (reason === "deadline" ? "the budget ran out" : "the run was cancelled");
     const cut = interrupted ? `${why(interrupted)} before the refit` : `${why(refitCut!)} during the refit`;
-    return { ...common, model: kept.fit.model, stages: kept.stages, refit: null, epochs: kept.fit.epochs, fittedOn: keptFittedOn(cut) };
+    return { ...common, kept: [kept], refit: null, epochs: fits[0].fit.epochs, fittedOn: keptFittedOn(cut) };
   } catch (err) {
-    first?.fit.model.dispose();
+    for (const f of fits) f.fit.model.dispose();
     throw err;
   }
 }
 
-type Refit = Pick<Estimate, "model" | "stages" | "epochs"> & { refit: { rows: number; epochs: number } };
+type Refit = Pick<Estimate, "kept" | "epochs"> & { refit: { rows: number; epochs: number } };
 
 export interface CandidateParams {
   stages: DataStages;
@@ -242,7 +261,7 @@ async function refitOnAll(
     fit.model.dispose();
     return { cutBy: reason };
   }
-  return { model: fit.model, stages, refit: { rows: fold.train.length, epochs: fit.epochs }, epochs: fit.epochs };
+  return { kept: [{ model: fit.model, stages }], refit: { rows: fold.train.length, epochs: fit.epochs }, epochs: fit.epochs };
 }
 
 async function fitOne(

@@ -9,6 +9,9 @@ import { loadConfig } from "../config";
 import { createContext, type StudioContext } from "../context";
 import { predictCsv } from "../export/predict";
 import { readManifest } from "../export/archive-files";
+import { loadPredictor } from "../export/archive-predictor";
+import { score } from "../automl/estimation/metrics";
+import { loadRunData } from "./run-data";
 import { initBackend } from "../models/backend";
 import { keys } from "../storage/keys";
 import { toRunDto } from "../usecases/dto";
@@ -107,24 +110,43 @@ describeEachProvider("the search pipeline", (provider) => {
     for (const e of ensembles) {
       expect(e.testScore!).toBeGreaterThan(0.6);
       expect(e.valScore!).toBeGreaterThan(0.6);
-      const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, e.id)));
+      const dir = await ctx.blobs.localPath(keys.trialArchive(run.id, e.id));
+      const manifest = await readManifest(dir);
       expect(manifest).toMatchObject({ family: "ensemble", validation: { score: e.valScore, rows: 800, complete: true }, test: { score: e.testScore, rows: 200 } });
+      // each member is a bag whose fold models are its trial's own files, linked rather than copied
+      const spec = JSON.parse(await fs.readFile(path.join(dir, "ensemble.json"), "utf8")) as { members: { trialId: string; folder: string }[] };
+      for (const m of spec.members) {
+        const own = path.join(await ctx.blobs.localPath(keys.trialArchive(run.id, m.trialId)), "folds", "5", "model");
+        for (const f of await fs.readdir(own)) expect((await fs.stat(path.join(dir, "members", m.folder, "folds", "5", "model", f))).ino).toBe((await fs.stat(path.join(own, f))).ino);
+      }
       // explained by its out-of-fold predictions of all 800 validation rows; its importance is its members'
       const explanation = await getTrialExplanation(ctx, e.id);
       expect(explanation.confusion!.counts.flat().reduce((a, b) => a + b, 0)).toBe(800);
       expect(explanation.importance.note).toMatch(/^Permutation importance is measured per model: see this ensemble's members \(#\d/);
     }
+    const data = await loadRunData(ctx, run);
     for (const t of trials) {
       // the scores come with their noise: a bootstrap standard error, about sqrt(p(1-p)/n)-sized for these row counts
       expect(t.valScoreSe!).toBeGreaterThan(0.005);
       expect(t.valScoreSe!).toBeLessThan(0.05);
       expect(t.testScoreSe!).toBeGreaterThan(t.valScoreSe!); // 200 test rows against 800 out-of-fold rows
-      // the kept model was refit on every non-test row, for the epochs the folds found
-      const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, t.id)));
+      // cross-validated, the candidate keeps its 5 fold models as a bag, each with its own seed and data stages
+      const archive = await ctx.blobs.localPath(keys.trialArchive(run.id, t.id));
+      const manifest = await readManifest(archive);
       expect(manifest.validation).toMatchObject({ kind: "cv", folds: 5, rows: 800, complete: true });
       expect(manifest.test!.rows).toBe(200);
-      expect(manifest.refit).toEqual({ rows: 800, epochs: t.bestEpoch });
-      expect(manifest.fittedOn).toMatch(/^all 800 non-test rows/);
+      expect(manifest.refit).toBeNull();
+      expect(manifest.bag!.map((b) => [b.folder, b.fold])).toEqual([1, 2, 3, 4, 5].map((i) => [`folds/${i}`, `fold ${i} of 5`]));
+      expect(new Set(manifest.bag!.map((b) => b.seed)).size).toBe(5);
+      expect(manifest.bag![0].seed).toBe(manifest.trainingSeed);
+      expect(manifest.fittedOn).toMatch(/^the 5 fold models, each fitted on its fold's training rows/);
+      expect(t.reason).toMatch(/^5 folds \(best epochs \d+, \d+, \d+, \d+, \d+\); the 5 fold models kept as a bag, their predictions averaged/);
+      for (const b of manifest.bag!) expect(await fs.readdir(path.join(archive, b.folder))).toEqual(expect.arrayContaining(["model", "preprocessing.json", "selection.json"]));
+      // the archive predicts what was scored: the bag's average of its folds' predictions, calibrated
+      const predictor = await loadPredictor(archive);
+      const testY = Float32Array.from(data.split.test, (r) => data.y[r]);
+      expect(score(run.metric, data.task, testY, predictor.predict(data.table, data.split.test))).toBeCloseTo(t.testScore!, 6);
+      predictor.dispose();
       // every candidate records the feature selection it chose (a searched hyperparameter), fitted on training rows
       const features = await getTrialFeatures(ctx, t.id);
       expect(features.method).toBe(t.params.feature_selection);
@@ -405,7 +427,7 @@ it("searches several model families: the family is the space's first choice, its
   expect(new Set(trials.map((t) => t.family))).toEqual(new Set(["gbdt", "linear", "mlp", "forest"]));
 });
 
-it("holds out no test split when asked (testFraction 0): every labelled row serves the search and the refit", async () => {
+it("holds out no test split when asked (testFraction 0): every labelled row serves the search and the bag", async () => {
   const ctx = await studio(1);
   const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${(i * 11) % 7},${(i * 37) % 101 > 50 ? "yes" : "no"}`);
   const dataset = await uploadDataset(ctx, { fileName: "tiny.csv", body: Readable.from([["a,b,label", ...rows].join("\n")]) });
@@ -424,5 +446,7 @@ it("holds out no test split when asked (testFraction 0): every labelled row serv
   }
   const single = trials.find((t) => t.family !== "ensemble")!;
   const manifest = await readManifest(await ctx.blobs.localPath(keys.trialArchive(run.id, single.id)));
-  expect(manifest.refit?.rows).toBe(200);
+  // the bag's 5 fold models were trained on every row but their own fold's: together, on all 200
+  expect(manifest.validation.rows).toBe(200);
+  expect(manifest.bag).toHaveLength(5);
 });

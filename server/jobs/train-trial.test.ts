@@ -8,6 +8,7 @@ const estimate = (changes: Partial<Estimate>): Estimate =>
     complete: true,
     interrupted: null,
     refit: { rows: 900, epochs: 40 },
+    bag: null,
     folds: Array.from({ length: 5 }, (_, i) => ({ name: `fold ${i + 1} of 5`, epochs: 50, bestEpoch: 40, reason: "early stopping" })),
     ...changes,
   }) as Estimate;
@@ -22,6 +23,14 @@ describe("a trial's ending", () => {
     expect(ending(estimate({ refit: null }), false, "budget")).toEqual({
       status: "done",
       reason: "5 folds (best epochs 40, 40, 40, 40, 40); the budget ran out during the refit, so the validated model is kept",
+    });
+  });
+
+  it("is done, with its bag, when cross-validation ran in full and kept its fold models", () => {
+    const bag = [0, 1, 2, 3, 4].map((index) => ({ index, epochs: 50, bestEpoch: 40 }));
+    expect(ending(estimate({ refit: null, bag }), false, "budget")).toEqual({
+      status: "done",
+      reason: "5 folds (best epochs 40, 40, 40, 40, 40); the 5 fold models kept as a bag, their predictions averaged",
     });
   });
 

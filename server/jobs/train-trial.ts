@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { StudioContext } from "../context";
 import type { RunRow, TrialRow } from "../db/store";
-import type { EpochReport, FittedModel, Matrix } from "../models/family";
+import type { EpochReport, Matrix } from "../models/family";
 import { getFamily } from "../models/registry";
 import { allMetrics, greaterIsBetter, score } from "../automl/estimation/metrics";
 import { candidateScores, manifestTest, measureLatency, type CandidateScores } from "./candidate-scores";
@@ -14,7 +14,7 @@ import { keys } from "../storage/keys";
 import { archiveFiles } from "../export/archive-files";
 import { packageVersions, type Manifest } from "../export/manifest";
 import { splitParams } from "./candidate-space";
-import { rowsMatrix, testMatrix, timingRows } from "./candidate-data";
+import { predictRows, rowsMatrix, timingRows, type KeptModel } from "./candidate-data";
 import { createScheduler } from "../automl/schedulers";
 import { estimateAtRung, estimateCandidate, type Estimate, type EstimateHooks, type RungEstimate } from "./estimate-candidate";
 import { loadRunData, type RunData } from "./run-data";
@@ -135,15 +135,14 @@ export async function trainTrial(
   // a promoted trial's cost includes its earlier rungs
   const trainSeconds = (resume ? (trial.trainSeconds ?? 0) : 0) + (performance.now() - started) / 1000;
   try {
-    const test = testMatrix(data, estimate.stages);
     const calibration = calibrateCandidate(run.metric, data.task, estimate.valY, estimate.valPred, deriveSeed(run.seed, "calibration", trial.number));
-    const result = scoreCandidate(run, data, estimate, test, deriveSeed(run.seed, "bootstrap", trial.number), calibration);
+    const result = scoreCandidate(run, data, estimate, deriveSeed(run.seed, "bootstrap", trial.number), calibration);
     const archiveKey = keys.trialArchive(run.id, trial.id);
-    await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, calibration, ...result });
+    await writeArchive(ctx, archiveKey, { run, trial, data, estimate, backend, calibration, seedFor: hooks.seedFor, ...result });
     const { status, reason } = curveStopped ? { status: "pruned" as const, reason: `${curveStopped}; not refit` } : ending(estimate, cancelled, limit);
     const parent = inheritance?.parent;
     const inherited = parent && estimate.inherited && inheritanceNote(parent.number, estimate.inherited);
-    const costs = { archiveBytes: await ctx.blobs.size(archiveKey), trainSeconds, predictMsPer1k: latencyOf(estimate.model, rowsMatrix(data, estimate.stages, timingRows(data)).x) };
+    const costs = { archiveBytes: await ctx.blobs.size(archiveKey), trainSeconds, predictMsPer1k: latencyOf(data, estimate.kept) };
     await ctx.store.updateTrial(trial.id, {
       status,
       reason: [screening, inherited, reason, calibration?.note].filter(Boolean).join("; "),
@@ -151,14 +150,14 @@ export async function trainTrial(
       ...(budget && { rungScores: [...(trial.rungScores ?? []), result.scores.valScore] }),
       epochs: estimate.epochs,
       bestEpoch: estimate.bestEpoch,
-      paramCount: estimate.model.paramCount(),
+      paramCount: estimate.kept.reduce((a, k) => a + k.model.paramCount(), 0),
       ...costs,
       // kept with its scores and archive, shown with the reason, but never the run's best
       infeasibleReason: checkConstraints(run, costs).reason,
       finishedAt: new Date(),
     });
   } finally {
-    estimate.model.dispose();
+    for (const k of estimate.kept) k.model.dispose();
   }
 }
 
@@ -212,7 +211,7 @@ function inheritanceNote(parent: number, { layers, of }: NonNullable<Estimate["i
 /**
  * A finished estimate's status and reason. `limit`: what the deadline was, the run's "budget" or the candidate's
  * "training time limit". A candidate whose validation ran in full is done, with its score, even where its refit was
- * skipped or cut; only one whose validation was cut short is stopped, which the strategies treat as pruned.
+ * skipped or cut (or, cross-validated, bagged instead); only one whose validation was cut short is stopped, which the strategies treat as pruned.
  */
 export function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done" | "stopped"; reason: string } {
   const first = e.folds[0];
@@ -223,29 +222,36 @@ export function ending(e: Estimate, cancelled: boolean, limit: string): { status
   if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
   if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
   // validation ran in full, so the score counts as any done candidate's; only the refit was not affordable
+  if (e.bag) return { status: "done", reason: `${validated}; the ${e.bag.length} fold models kept as a bag, their predictions averaged` };
   if (e.refitSkipped) return { status: "done", reason: `${validated}; not refit: the refit would take about ${Math.ceil(e.refitSkipped.seconds)} s, past the ${limit}, so the validated model is kept` };
   if (!e.refit) return { status: "done", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
 }
 
 /** the scores of the kept model, through its calibration where it has one (validation: out-of-fold calibrated) */
-function scoreCandidate(run: RunRow, data: RunData, e: Estimate, test: { x: Matrix; y: Float32Array }, seed: number, calibration: CandidateCalibration | null) {
+function scoreCandidate(run: RunRow, data: RunData, e: Estimate, seed: number, calibration: CandidateCalibration | null) {
+  const rows = data.split.test;
   // a run without a test split has nothing to predict (and a network can't take an empty batch)
-  const raw = test.x.rows > 0 ? e.model.predict(test.x) : new Float32Array(0);
+  const raw = rows.length > 0 ? predictRows(data, e.kept, rows) : new Float32Array(0);
   const testPred = calibration ? applyCalibration(calibration.state, raw, data.task.classes.length) : raw;
   const val = { y: e.valY, pred: calibration?.valPred ?? e.valPred };
-  return { scores: candidateScores(run.metric, data.task, val, { y: test.y, pred: testPred }, seed, thresholdOf(calibration)), testRows: test.y.length };
+  const testY = Float32Array.from(rows, (r) => data.y[r]);
+  return { scores: candidateScores(run.metric, data.task, val, { y: testY, pred: testPred }, seed, thresholdOf(calibration)), testRows: rows.length };
 }
 
-/** Prediction latency per 1,000 rows. */
-function latencyOf(model: FittedModel, x: Matrix): number {
-  return measureLatency(x.rows, (rows) => model.predict({ rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) }));
+/** Prediction latency per 1,000 rows of the kept models (a bag's every one), on rows already through their data stages. */
+function latencyOf(data: RunData, kept: readonly KeptModel[]): number {
+  const timed = timingRows(data);
+  const xs = kept.map((k) => rowsMatrix(data, k.stages, timed).x);
+  return measureLatency(timed.length, (rows) => kept.forEach((k, i) => k.model.predict(head(xs[i], rows))));
 }
+
+const head = (x: Matrix, rows: number): Matrix => ({ rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) });
 
 async function writeArchive(
   ctx: StudioContext,
   archiveKey: string,
-  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; calibration: CandidateCalibration | null; scores: CandidateScores; testRows: number },
+  c: { run: RunRow; trial: TrialRow; data: RunData; estimate: Estimate; backend: string; calibration: CandidateCalibration | null; scores: CandidateScores; testRows: number; seedFor: (index: number) => number },
 ) {
   const dataset = await ctx.store.getDataset(c.run.datasetId);
   if (!dataset) throw new Error("the dataset of this run was deleted");
@@ -253,8 +259,12 @@ async function writeArchive(
   await ctx.blobs.remove(archiveKey);
   const dir = await ctx.blobs.localPath(archiveKey);
   await fs.mkdir(dir, { recursive: true });
-  await e.model.save(path.join(dir, archiveFiles.model));
-  const selection = e.stages.selection;
+  const bag = e.bag?.map((b) => ({ folder: `${archiveFiles.folds}/${b.index + 1}`, fold: e.folds[b.index].name, seed: c.seedFor(b.index), epochs: b.epochs, bestEpoch: b.bestEpoch }));
+  if (bag) {
+    for (const [i, { folder }] of bag.entries()) await writeModel(path.join(dir, folder), e.kept[i]);
+  } else await e.kept[0].model.save(path.join(dir, archiveFiles.model));
+  // a bag's first fold's stages say which columns a prediction table needs: every fold's were fitted on the same table
+  const { selection, preprocessing } = e.kept[0].stages;
   const manifest: Manifest = {
     format: "automl-studio-candidate/1",
     candidateId: c.trial.id,
@@ -267,7 +277,7 @@ async function writeArchive(
     trainingSeed: trainingSeed(c.run, c.trial),
     dataset: { name: dataset.name, sha256: dataset.sha256, rows: dataset.rowCount },
     columns: dataset.columns.map((col) => ({ name: col.name, type: col.type })),
-    features: { selection: selection.method, kept: selection.keptNames, of: selection.features.length },
+    features: { selection: selection.method, kept: [...new Set(e.kept.flatMap((k) => k.stages.selection.keptNames))], of: selection.features.length },
     label: c.run.label,
     problemType: c.run.problemType,
     classes: c.data.task.classes,
@@ -284,6 +294,7 @@ async function writeArchive(
     test: manifestTest(scores, c.testRows),
     fittedOn: e.fittedOn,
     refit: e.refit,
+    ...(bag && { bag }),
     epochs: e.epochs,
     bestEpoch: e.bestEpoch,
     backend: c.backend,
@@ -291,7 +302,7 @@ async function writeArchive(
     createdAt: new Date().toISOString(),
   };
   await fs.writeFile(path.join(dir, archiveFiles.manifest), JSON.stringify(manifest, null, 2));
-  await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(e.stages.preprocessing));
+  await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(preprocessing));
   await fs.writeFile(path.join(dir, archiveFiles.split), JSON.stringify(c.data.split));
   await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(selection));
   if (c.calibration) await fs.writeFile(path.join(dir, archiveFiles.calibration), JSON.stringify(c.calibration.state));
@@ -300,6 +311,13 @@ async function writeArchive(
     const pred = inRowOrder(c.calibration?.valPred ?? e.valPred, e.valRows);
     await fs.writeFile(path.join(dir, archiveFiles.validationPredictions), Buffer.from(pred.buffer, pred.byteOffset, pred.byteLength));
   }
+}
+
+/** one of a bag's models in its folder: its family's payload and the data stages fitted with it */
+async function writeModel(dir: string, k: KeptModel): Promise<void> {
+  await k.model.save(path.join(dir, archiveFiles.model));
+  await fs.writeFile(path.join(dir, archiveFiles.preprocessing), JSON.stringify(k.stages.preprocessing));
+  await fs.writeFile(path.join(dir, archiveFiles.selection), JSON.stringify(k.stages.selection));
 }
 
 /** predictions (row-major, one block per row) re-ordered by ascending row index */

@@ -45,7 +45,7 @@ export async function predictionDisagreement(
   // in the order of all candidates, null for those left out
   const predictionsOf = (i: number) => candidates.map((c) => (withArchive.includes(c) ? predictions[withArchive.indexOf(c)][i] : null));
   const examples = summary.exampleIndices.map((i) => example(first, rows[i], predictionsOf(i)));
-  const refitNote = "Each candidate predicts with its downloadable model, which is refit on all non-test rows (so it has seen these rows) unless its budget ran out first.";
+  const refitNote = "Each candidate predicts with its downloadable model: refit on all non-test rows, or cross-validated, the bag of its fold models, all but one of which trained on each of these rows; so it has seen them.";
   return {
     disagreement: {
       basis: [basis, refitNote, leftNote].filter(Boolean).join(" "),

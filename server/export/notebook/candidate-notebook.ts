@@ -25,7 +25,9 @@ function header(input: CandidateNotebookInput): Cell[] {
   const rank = input.rank === null ? "not ranked" : `rank ${input.rank} of ${input.candidates} scored candidates`;
   const what = m.family === ENSEMBLE_FAMILY && input.model.kind === "ensemble"
     ? `an ensemble (${input.model.method}) of ${input.model.members.length} candidates: ${input.model.members.map((x) => `#${x.manifest.trialNumber} ${x.manifest.family}`).join(", ")}`
-    : `a ${m.family} model`;
+    : m.bag
+      ? `a bag of ${m.bag.length} ${m.family} models, one per cross-validation fold, their predictions averaged`
+      : `a ${m.family} model`;
   const params = Object.entries(input.params).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [mdText(k), mdText(String(v))]);
   const s = input.search;
   const calibration = input.model.kind === "single" ? input.model.single.calibration : input.model.calibration;

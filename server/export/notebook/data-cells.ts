@@ -1,13 +1,14 @@
 import type { Task } from "../../models/family";
 import { code, markdown, type Cell } from "./ipynb";
-import type { CandidateNotebookInput, NotebookModel } from "./notebook-input";
+import type { CandidateNotebookInput, NotebookFit, NotebookModel } from "./notebook-input";
 import { preprocessingPython } from "./preprocessing-code";
 import { pyLiteral } from "./py-literal";
 import { pythonSource } from "./python-source";
 
 /**
  * The notebook's data sections: the CSV read as the studio reads it, the split, and each model's preprocessing and
- * feature selection written out (an ensemble's members each have their own, wrapped in one function per member).
+ * feature selection written out (where a candidate has several models, a bag's folds or an ensemble's members, each
+ * has its own, wrapped in one function per model).
  */
 export function dataCells(input: CandidateNotebookInput): Cell[] {
   const task: Task = { type: input.manifest.problemType, classes: input.manifest.classes };
@@ -20,12 +21,12 @@ export function dataCells(input: CandidateNotebookInput): Cell[] {
       [
         "frame = read_studio_csv(CSV_PATH)",
         "",
-        "def fit_rows(refit):",
-        '    """the rows a kept model and its preprocessing were fitted on: every non-test row after a refit, else its first fold\'s training rows"""',
+        "def fit_rows(refit, fold=0):",
+        '    """the rows a model and its preprocessing were fitted on: every non-test row after a refit, else fold `fold`\'s training rows (holdout: the training split)"""',
         "    if refit:",
         '        return sorted(SPLIT["train"] + SPLIT["valid"])',
         '    if SPLIT.get("folds"):',
-        '        held = set(SPLIT["folds"][0])',
+        '        held = set(SPLIT["folds"][fold])',
         '        return [r for r in SPLIT["train"] if r not in held]',
         '    return list(SPLIT["train"])',
         "",
@@ -36,19 +37,21 @@ export function dataCells(input: CandidateNotebookInput): Cell[] {
       ].join("\n"),
     ),
   ];
-  if (input.model.kind === "single") return [...read, ...singlePlan(input.model.single, task)];
-  return [...read, ...memberPlans(input.model.members, task)];
+  const models = input.model.kind === "single" ? [input.model.single] : input.model.members;
+  const fits = models.flatMap((m) => m.fits);
+  if (fits.length === 1) return [...read, ...singlePlan(models[0], fits[0], task)];
+  return [...read, ...fitPlans(models, task)];
 }
 
-function singlePlan(model: NotebookModel, task: Task): Cell[] {
+function singlePlan(model: NotebookModel, fit: NotebookFit, task: Task): Cell[] {
   return [
     markdown(
       "## 2. Preprocessing and feature selection\nEvery step below was fitted by the studio on the training rows; its fitted values are written in as numbers. `check_preprocessing` refits them from the data with pandas and checks they agree.",
     ),
-    code(preprocessingPython(model.preprocessing, model.selection, model.manifest.label, task)),
+    code(preprocessingPython(fit.preprocessing, fit.selection, model.manifest.label, task)),
     code(
       [
-        `FIT_ROWS = fit_rows(${pyLiteral(model.manifest.refit != null)})`,
+        `FIT_ROWS = ${fitRows(fit)}`,
         "check_preprocessing(frame, FIT_ROWS)",
         "X = select_features(preprocess(frame))",
         "y = encode_label(frame)",
@@ -58,32 +61,38 @@ function singlePlan(model: NotebookModel, task: Task): Cell[] {
   ];
 }
 
-/** the Python name of a member's preprocessing namespace */
-export const memberPlanName = (m: NotebookModel) => `plan_${m.manifest.trialNumber}`;
+/** the Python call that lists the rows a model was fitted on */
+export const fitRows = (fit: NotebookFit) => `fit_rows(${pyLiteral(fit.refit)}${fit.fold > 0 ? `, ${fit.fold}` : ""})`;
 
-function memberPlans(members: NotebookModel[], task: Task): Cell[] {
+/** the Python name of a fitted model's preprocessing namespace */
+export const fitPlanName = (fit: NotebookFit) => `plan_${fit.key}`;
+
+function fitPlans(models: NotebookModel[], task: Task): Cell[] {
   const cells: Cell[] = [
     markdown(
-      "## 2. Each member's preprocessing and feature selection\nEvery member of the ensemble was trained with its own data stages, fitted on its training rows; each is written out below inside one function per member, so their names do not collide.",
+      "## 2. Each model's preprocessing and feature selection\nEvery model below (a bag's one per cross-validation fold, an ensemble's members) was trained with its own data stages, fitted on its training rows; each is written out inside one function per model, so their names do not collide.",
     ),
   ];
-  for (const m of members) {
-    const plan = preprocessingPython(m.preprocessing, m.selection, m.manifest.label, task);
-    const indented = plan.split("\n").map((line) => (line.length > 0 ? `    ${line}` : line)).join("\n");
-    cells.push(
-      code(
-        [
-          `def member_${m.manifest.trialNumber}_stages():`,
-          `    """candidate #${m.manifest.trialNumber} (${m.manifest.family}): its preprocessing and feature selection"""`,
-          indented,
-          "    return types.SimpleNamespace(**locals())",
-          "",
-          `${memberPlanName(m)} = member_${m.manifest.trialNumber}_stages()`,
-          `${memberPlanName(m)}.check_preprocessing(frame, fit_rows(${pyLiteral(m.manifest.refit != null)}))`,
-        ].join("\n"),
-      ),
-    );
+  for (const m of models) {
+    for (const [i, fit] of m.fits.entries()) {
+      const plan = preprocessingPython(fit.preprocessing, fit.selection, m.manifest.label, task);
+      const indented = plan.split("\n").map((line) => (line.length > 0 ? `    ${line}` : line)).join("\n");
+      const which = m.fits.length > 1 ? `, the model of fold ${i + 1} of ${m.fits.length}` : "";
+      cells.push(
+        code(
+          [
+            `def stages_${fit.key}():`,
+            `    """candidate #${m.manifest.trialNumber} (${m.manifest.family})${which}: its preprocessing and feature selection"""`,
+            indented,
+            "    return types.SimpleNamespace(**locals())",
+            "",
+            `${fitPlanName(fit)} = stages_${fit.key}()`,
+            `${fitPlanName(fit)}.check_preprocessing(frame, ${fitRows(fit)})`,
+          ].join("\n"),
+        ),
+      );
+    }
   }
-  cells.push(code(`y = ${memberPlanName(members[0])}.encode_label(frame)`));
+  cells.push(code(`y = ${fitPlanName(models[0].fits[0])}.encode_label(frame)`));
   return cells;
 }

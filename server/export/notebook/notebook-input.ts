@@ -7,13 +7,29 @@ import type { PortableModel } from "../portable/portable-model";
 
 type Value = string | number | boolean;
 
-/** One single-model archive as a notebook needs it: the candidate itself, or an ensemble's member. */
+/** One fitted model of a candidate, with the data stages fitted with it: its one model, or one of its bag's folds. */
+export interface NotebookFit {
+  /** the folder of its model/ and portable.json relative to the candidate's archive, with / ("", "folds/2", "members/3/folds/2") */
+  folder: string;
+  /** a name for it in Python, unique in the notebook ("7", "7_fold_2") */
+  key: string;
+  preprocessing: PreprocessorState;
+  selection: SelectionState | null;
+  /** the rows it was fitted on: every non-test row (a refit), or the training rows of fold `fold` (0-based; holdout: 0) */
+  refit: boolean;
+  fold: number;
+  /** the seed and the epochs (or rounds) of its fit, for the retrain */
+  seed: number;
+  epochs: number;
+}
+
+/** One candidate archive as a notebook needs it: the candidate itself, or an ensemble's member. */
 export interface NotebookModel {
   /** the archive folder relative to the candidate's ("" for the candidate itself, "members/3" for a member), with / */
   folder: string;
   manifest: Manifest;
-  preprocessing: PreprocessorState;
-  selection: SelectionState | null;
+  /** its fitted models: one, or a bag's (one per cross-validation fold, their predictions averaged) */
+  fits: NotebookFit[];
   calibration: CalibrationState | null;
   portableKind: PortableModel["kind"];
   /** the family's own hyperparameters, unprefixed (what its fit reads) */

@@ -2,12 +2,12 @@ import { code, markdown, type Cell } from "./ipynb";
 import type { CandidateNotebookInput, NotebookModel } from "./notebook-input";
 import { pyLiteral, pyStr } from "./py-literal";
 import { pythonSource } from "./python-source";
-import { memberPlanName } from "./data-cells";
+import { fitPlanName } from "./data-cells";
 
 /** the largest difference from the studio's predictions the replay accepts (relative for regression values beyond 1) */
 export const REPLAY_TOLERANCE = 1e-4;
 
-/** the models of a candidate: itself, or its ensemble's members */
+/** the candidates a notebook replays: itself, or its ensemble's members */
 export function modelsOf(input: CandidateNotebookInput): NotebookModel[] {
   return input.model.kind === "single" ? [input.model.single] : input.model.members;
 }
@@ -17,7 +17,7 @@ export const predictFunction = (kind: NotebookModel["portableKind"]) => `predict
 
 /**
  * The replay: the exported parameters (portable.json) evaluated in NumPy on the preprocessed rows — never the stored
- * predictions — then calibrated and, for an ensemble, combined; the result is compared with the studio's own
+ * predictions — then, for a bag, averaged, then calibrated and, for an ensemble, combined; the result is compared with the studio's own
  * predictions of the same rows (studio-predictions.csv, written when the archive was exported).
  */
 export function replayCells(input: CandidateNotebookInput): Cell[] {
@@ -31,8 +31,10 @@ export function replayCells(input: CandidateNotebookInput): Cell[] {
     ...kinds.map((kind) => code(pythonSource(kind))),
     code(pythonSource("calibration")),
   ];
-  if (input.model.kind === "ensemble") cells.push(code(pythonSource("ensemble")));
-  cells.push(code(input.model.kind === "single" ? singleReplay(input.model.single) : ensembleReplay(input)));
+  const single = input.model.kind === "single" && input.model.single.fits.length === 1;
+  // weighted_average: an ensemble's combination, and a bag's average
+  if (!single) cells.push(code(pythonSource("ensemble")));
+  cells.push(code(input.model.kind === "single" ? (single ? singleReplay(input.model.single) : bagReplay(input.model.single)) : ensembleReplay(input)));
   cells.push(code(compareWithStudio()));
   return cells;
 }
@@ -47,24 +49,50 @@ function singleReplay(model: NotebookModel): string {
   ].join("\n");
 }
 
+/** the Python namespace of a candidate: its folder, its models (each with its preprocessing) and how they predict */
+function candidateNamespace(m: NotebookModel): string {
+  const fits = m.fits.map((f) => `types.SimpleNamespace(folder=${pyStr(f.folder)}, stages=${fitPlanName(f)})`).join(", ");
+  return `types.SimpleNamespace(number=${m.manifest.trialNumber}, folder=${pyStr(m.folder)}, fits=[${fits}], predict=${predictFunction(m.portableKind)})`;
+}
+
+/** candidate_predictions: a candidate's models' predictions averaged (a bag; one model: its own), then calibrated */
+function candidatePredictions(): string {
+  return [
+    "def candidate_predictions(candidate, rows):",
+    '    """a candidate\'s calibrated predictions of `rows`, from its exported parameters: a bag averages its models\'"""',
+    "    preds = []",
+    "    for fit in candidate.fits:",
+    "        X_fit = fit.stages.select_features(fit.stages.preprocess(frame))",
+    '        preds.append(candidate.predict(read_json(fit.folder, "portable.json"), X_fit[rows], TASK))',
+    "    combined = preds[0] if len(preds) == 1 else weighted_average(preds, [1 / len(preds)] * len(preds))",
+    '    if TASK["type"] != "regression":',
+    '        combined = apply_calibration(read_json(candidate.folder, "calibration.json"), combined, TASK)',
+    "    return combined",
+  ].join("\n");
+}
+
+function bagReplay(model: NotebookModel): string {
+  return [
+    `# the bag: one model per cross-validation fold, each with its own preprocessing; their predictions averaged, then calibrated`,
+    `CANDIDATE = ${candidateNamespace(model)}`,
+    'CALIBRATION = read_json("calibration.json")',
+    "",
+    candidatePredictions(),
+    "",
+    "replayed = candidate_predictions(CANDIDATE, EVAL_ROWS)",
+  ].join("\n");
+}
+
 function ensembleReplay(input: CandidateNotebookInput): string {
   if (input.model.kind !== "ensemble") throw new Error("not an ensemble");
   const members = input.model.members;
   return [
-    "# each member: its own preprocessing, its model, its calibration",
+    "# each member: its own preprocessing, its model (a bag: one per cross-validation fold), its calibration",
     "MEMBERS = [",
-    ...members.map(
-      (m) => `    types.SimpleNamespace(number=${m.manifest.trialNumber}, folder=${pyStr(m.folder)}, stages=${memberPlanName(m)}, predict=${predictFunction(m.portableKind)}),`,
-    ),
+    ...members.map((m) => `    ${candidateNamespace(m)},`),
     "]",
     "",
-    "def member_predictions(member, rows):",
-    '    """a member\'s calibrated predictions of `rows`, from its exported parameters"""',
-    "    X_member = member.stages.select_features(member.stages.preprocess(frame))",
-    '    preds = member.predict(read_json(member.folder, "portable.json"), X_member[rows], TASK)',
-    '    if TASK["type"] != "regression":',
-    '        preds = apply_calibration(read_json(member.folder, "calibration.json"), preds, TASK)',
-    "    return preds",
+    candidatePredictions(),
     "",
     `WEIGHTS = ${pyLiteral(input.model.weights)}`,
     'CALIBRATION = read_json("calibration.json")',
@@ -78,7 +106,7 @@ function ensembleReplay(input: CandidateNotebookInput): string {
     "        combined = apply_calibration(CALIBRATION, combined, TASK)",
     "    return combined",
     "",
-    "replayed = combine([member_predictions(m, EVAL_ROWS) for m in MEMBERS])",
+    "replayed = combine([candidate_predictions(m, EVAL_ROWS) for m in MEMBERS])",
   ].join("\n");
 }
 

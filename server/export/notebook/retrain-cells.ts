@@ -1,8 +1,8 @@
 import { code, markdown, type Cell } from "./ipynb";
-import type { CandidateNotebookInput, NotebookModel } from "./notebook-input";
+import type { CandidateNotebookInput, NotebookFit, NotebookModel } from "./notebook-input";
+import { fitPlanName, fitRows } from "./data-cells";
 import { pyLiteral, pyStr } from "./py-literal";
 import { modelsOf } from "./replay-cells";
-import { keptModelSeed } from "../manifest";
 import { categoricalColumns } from "../../data/categorical-columns";
 
 /** the retrain function of each portable kind (python/<kind>.py) */
@@ -11,7 +11,8 @@ const retrainFunction = (kind: NotebookModel["portableKind"]) => `retrain_${kind
 /**
  * The retrain: the same model built from scratch in Python (scikit-learn, PyTorch) with the candidate's settings, on
  * the rows the studio fitted it on, scored on the held-out rows and asserted within the issue's tolerance of the
- * studio's metric. An ensemble retrains every member and combines them with the studio's weights (or stacker).
+ * studio's metric. A bag retrains the model of every fold and averages them; an ensemble retrains every member and
+ * combines them with the studio's weights (or stacker).
  */
 export function retrainCells(input: CandidateNotebookInput): Cell[] {
   const hasTest = input.replayRows === "test";
@@ -21,6 +22,7 @@ export function retrainCells(input: CandidateNotebookInput): Cell[] {
     [
       "## 4. Retrain from scratch",
       "The same model, built again from scratch with its settings (architecture, initialisation, optimiser, schedule, number of epochs or rounds) on the rows the studio fitted it on, in the same order, drawing the same random numbers as the studio (the modules above port its generators to NumPy), so it lands on the studio's model up to floating-point rounding. The test metric must land within 0.02 (AUC, log loss, accuracy) or 2% (RMSE, MAE) of the studio's.",
+      modelsOf(input).some((m) => m.fits.length > 1) ? "A bag retrains the model of each cross-validation fold on that fold's training rows and averages them." : "",
       input.model.kind === "ensemble" ? "An ensemble retrains each member, then combines them as the studio did (its weights, or its stacker)." : "",
       hasTest ? "" : "\nThis run held out no test split, so the retrained model is scored on rows it was trained on and the comparison is printed, not asserted.",
       inherited.length === 0
@@ -29,7 +31,9 @@ export function retrainCells(input: CandidateNotebookInput): Cell[] {
     ].join("\n"),
   );
   const assertIt = hasTest && inherited.length === 0;
-  return [intro, code(commonRetrainCode()), ...modelsOf(input).map((m) => code(retrainModel(input, m))), code(compareRetrain(input, assertIt))];
+  const single = input.model.kind === "single" && input.model.single.fits.length === 1;
+  const perModel = modelsOf(input).flatMap((m) => [...m.fits.map((fit, i) => code(retrainFit(m, fit, i, single))), code(retrainedCandidate(m))]);
+  return [intro, code(commonRetrainCode()), ...perModel, code(compareRetrain(input, assertIt))];
 }
 
 function commonRetrainCode(): string {
@@ -41,36 +45,43 @@ function commonRetrainCode(): string {
     "    per_class = np.where(counts > 0, len(y_fit) / (present * np.maximum(counts, 1)), 0.0)",
     "    return per_class[y_fit.astype(int)].astype(np.float32)",
     "",
-    "retrained = {}",
+    "fit_preds = {}  # each retrained model's predictions of EVAL_ROWS, by name",
+    "retrained = {}  # each candidate's, averaged over its models (a bag) and calibrated, by number",
   ].join("\n");
 }
 
-function retrainModel(input: CandidateNotebookInput, m: NotebookModel): string {
-  const single = input.model.kind === "single";
-  const stages = single ? "" : `plan_${m.manifest.trialNumber}.`;
-  const x = single ? "X" : `X_${m.manifest.trialNumber}`;
-  const epochs = m.manifest.refit?.epochs ?? m.manifest.bestEpoch;
+function retrainFit(m: NotebookModel, fit: NotebookFit, index: number, single: boolean): string {
+  const x = single ? "X" : "X_fit";
+  const rows = fit.refit ? "refit on every non-test row" : m.fits.length > 1 ? `the model of fold ${index + 1} of ${m.fits.length}, fitted on its training rows` : "fitted on its first fold's training rows";
   return [
-    `# candidate #${m.manifest.trialNumber} (${m.manifest.family}): ${m.manifest.refit ? "refit on every non-test row" : "fitted on its first fold's training rows"}`,
-    single ? "" : `${x} = ${stages}select_features(${stages}preprocess(frame))`,
-    `rows = fit_rows(${pyLiteral(m.manifest.refit != null)})`,
+    `# candidate #${m.manifest.trialNumber} (${m.manifest.family}): ${rows}`,
+    single ? "" : `${x} = ${fitPlanName(fit)}.select_features(${fitPlanName(fit)}.preprocess(frame))`,
+    `rows = ${fitRows(fit)}`,
     "y_fit = y[rows]",
-    `spec = {"family": ${pyStr(m.manifest.family)}, "hyperparameters": ${pyLiteral(m.hyperparameters)}, "epochs": ${epochs}, "model": read_json(${pyStr(m.folder)}, "portable.json")}`,
-    categoricalSpec(m),
+    `spec = {"family": ${pyStr(m.manifest.family)}, "hyperparameters": ${pyLiteral(m.hyperparameters)}, "epochs": ${fit.epochs}, "model": read_json(${pyStr(fit.folder)}, "portable.json")}`,
+    categoricalSpec(fit),
     `weights = balanced_weights(y_fit, TASK) if ${pyLiteral(m.classWeight === "balanced")} and TASK["type"] != "regression" else None`,
-    `model = ${retrainFunction(m.portableKind)}(spec, ${x}[rows], y_fit, TASK, ${keptModelSeed(m.manifest)}, weights)  # the seed the studio fitted this model with`,
-    `preds = model.predict(${x}[EVAL_ROWS])`,
-    'if TASK["type"] != "regression":',
-    `    preds = apply_calibration(read_json(${pyStr(m.folder)}, "calibration.json"), preds, TASK)`,
-    `retrained[${m.manifest.trialNumber}] = preds`,
+    `model = ${retrainFunction(m.portableKind)}(spec, ${x}[rows], y_fit, TASK, ${fit.seed}, weights)  # the seed the studio fitted this model with`,
+    `fit_preds[${pyStr(fit.key)}] = model.predict(${x}[EVAL_ROWS])`,
   ]
     .filter((line) => line !== "")
     .join("\n");
 }
 
+/** a candidate's retrained predictions: its models' averaged (a bag), then calibrated as the studio's */
+function retrainedCandidate(m: NotebookModel): string {
+  const keys = m.fits.map((f) => `fit_preds[${pyStr(f.key)}]`);
+  return [
+    `preds = ${keys.length === 1 ? keys[0] : `weighted_average([${keys.join(", ")}], [1 / ${keys.length}] * ${keys.length})`}`,
+    'if TASK["type"] != "regression":',
+    `    preds = apply_calibration(read_json(${pyStr(m.folder)}, "calibration.json"), preds, TASK)`,
+    `retrained[${m.manifest.trialNumber}] = preds`,
+  ].join("\n");
+}
+
 /** the columns that hold category codes, which the boosted trees split on natively (FitInput.categorical); none: "" */
-function categoricalSpec(m: NotebookModel): string {
-  const columns = m.selection ? categoricalColumns(m.preprocessing, m.selection) : [];
+function categoricalSpec(fit: NotebookFit): string {
+  const columns = fit.selection ? categoricalColumns(fit.preprocessing, fit.selection) : [];
   return columns.some((c) => c !== null) ? `spec["categorical"] = ${pyLiteral(columns)}` : "";
 }
 
