@@ -5,7 +5,7 @@ import { fillRunForm, uploadThroughApi } from "./helpers";
 
 /**
  * Runs and history in the real studio: a small run started from the form (with a training-time constraint), cloned
- * from the dataset page with another seed and strategy, and the two runs compared side by side.
+ * from the dataset page with another seed, strategy and validation, and the two runs compared side by side.
  */
 const CSV = "x,y,colour,label\n" + Array.from({ length: 200 }, (_, i) => `${i % 17},${(i * 7) % 11},${["red", "green", "blue"][i % 3]},${(i * 5) % 9 > 3 ? "yes" : "no"}`).join("\n") + "\n";
 
@@ -56,9 +56,16 @@ test("clone a run with another seed and strategy, then compare the two", async (
 
   await page.getByTestId("seed").fill("2");
   await page.getByTestId("strategy-select").selectOption("tpe");
+  // cross-validated this time, each candidate keeping one refit model rather than the bag of its fold models (a
+  // holdout candidate is always refit, so the choice shows only for cross-validation)
+  await expect(page.getByTestId("final-model-select")).toHaveCount(0);
+  await page.getByTestId("validation-select").selectOption("cv");
+  await expect(page.getByTestId("final-model-select")).toHaveValue("bag");
+  await page.getByTestId("final-model-select").selectOption("refit");
   await page.getByTestId("start-run").click();
   const second = await finished(page);
   expect(second).not.toBe(first);
+  await expect(page.getByTestId("run-validation")).toHaveText("5-fold cross-validation · refit on all rows");
 
   // the new run has the new settings, and the old ones otherwise
   const { run } = (await (await request.get(`/api/runs/${second}`)).json()) as { run: RunDto };
@@ -70,7 +77,8 @@ test("clone a run with another seed and strategy, then compare the two", async (
     families: ["gbdt", "linear"],
     maxTrials: 3,
     budgetSeconds: 300,
-    validation: "holdout",
+    validation: "cv",
+    finalModel: "refit",
     testFraction: 0.2,
     constraints: { maxArchiveBytes: null, maxPredictMsPer1k: null, maxTrainSeconds: 300 },
   });
@@ -88,7 +96,9 @@ test("clone a run with another seed and strategy, then compare the two", async (
   await expect(setting(page, "strategy").locator("td")).toHaveText(["random", "tpe"]);
   await expect(setting(page, "seed")).toHaveAttribute("data-differs", "true");
   await expect(setting(page, "seed").locator("td")).toHaveText(["1", "2"]);
-  await expect(page.locator('[data-testid="compare-setting"][data-differs="true"]')).toHaveCount(2);
+  await expect(setting(page, "validation").locator("td")).toHaveText(["holdout", "cv"]);
+  await expect(setting(page, "finalModel").locator("td")).toHaveText(["bag", "refit"]);
+  await expect(page.locator('[data-testid="compare-setting"][data-differs="true"]')).toHaveCount(4);
   await expect(setting(page, "families")).toHaveAttribute("data-differs", "false");
   await expect(setting(page, "maxTrainSeconds").locator("td")).toHaveText(["300", "300"]);
 

@@ -156,8 +156,9 @@ test.describe("studio main flow on credit-g", () => {
     expect(statuses.every((s) => s === "done" || s === "stopped")).toBe(true);
     await expect(page.getByTestId("run-backend")).not.toHaveText("not started yet");
     await expect(page.getByTestId("run-error")).toHaveCount(0);
-    // credit-g has 800 rows besides the test split: below 5,000, so candidates are cross-validated
-    await expect(page.getByTestId("run-validation")).toHaveText(/5-fold cross-validation/);
+    // credit-g has 800 rows besides the test split: below 5,000, so candidates are cross-validated, each keeping its
+    // fold models as a bag (the form's default)
+    await expect(page.getByTestId("run-validation")).toHaveText("5-fold cross-validation · bagged fold models");
     await expect(page.getByTestId("run-elapsed")).toHaveText(/^\d+s$|^\d+m \d{2}s$/);
     await expect(page.getByTestId("run-eta")).toHaveText("—");
 

@@ -142,6 +142,7 @@ export function NewRunForm({
         families,
         estimation,
         validation: validation.validation,
+        finalModel: validation.finalModel,
         groupColumn: validation.groupColumn && validation.groupColumn !== label ? validation.groupColumn : undefined,
         timeColumn: validation.timeColumn && validation.timeColumn !== label ? validation.timeColumn : undefined,
         constraints: constraintsInput(constraints),

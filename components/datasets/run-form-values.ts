@@ -43,7 +43,7 @@ export const runFormValuesOf = (run: RunDto): RunFormValues => ({
   maxTrials: text(run.maxTrials),
   seed: String(run.seed),
   testPercent: text(run.testFraction * 100),
-  validation: { validation: run.validation, groupColumn: run.groupColumn ?? "", timeColumn: run.timeColumn ?? "" },
+  validation: { validation: run.validation, finalModel: run.finalModel, groupColumn: run.groupColumn ?? "", timeColumn: run.timeColumn ?? "" },
   strategy: StrategyName.catch(defaultRunFormValues.strategy).parse(run.strategy),
   scheduler: SchedulerName.catch(defaultRunFormValues.scheduler).parse(run.scheduler),
   families: run.families.flatMap((f) => {

@@ -1,16 +1,22 @@
 "use client";
 
 import type { ColumnProfile, ColumnType } from "@/server/contracts/dataset";
-import type { ValidationMode } from "@/server/contracts/run";
+import type { FinalModel, ValidationMode } from "@/server/contracts/run";
 
 /** The validation choices of a new run; "" means none. */
 export interface ValidationChoice {
   validation: ValidationMode;
+  finalModel: FinalModel;
   groupColumn: string;
   timeColumn: string;
 }
 
-export const defaultValidationChoice: ValidationChoice = { validation: "auto", groupColumn: "", timeColumn: "" };
+export const defaultValidationChoice: ValidationChoice = { validation: "auto", finalModel: "bag", groupColumn: "", timeColumn: "" };
+
+const FINAL_MODELS: { value: FinalModel; label: string }[] = [
+  { value: "bag", label: "Bag: the fold models, their predictions averaged (the models that earned the score)" },
+  { value: "refit", label: "Refit: one model on all non-test rows (5 times smaller and faster to predict)" },
+];
 
 const MODES: { value: ValidationMode; label: string }[] = [
   { value: "auto", label: "Auto: 5-fold cross-validation below 5,000 rows or where the time budget affords it, else holdout" },
@@ -54,6 +60,19 @@ export function ValidationFields({
           ))}
         </select>
       </label>
+      {/* holdout candidates are always refit: the choice is only a cross-validated candidate's */}
+      {value.validation !== "holdout" && !value.timeColumn && (
+        <label className="field">
+          <span>Final model of a cross-validated candidate</span>
+          <select value={value.finalModel} data-testid="final-model-select" onChange={(e) => onChange({ ...value, finalModel: e.target.value as FinalModel })}>
+            {FINAL_MODELS.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="field">
         <span>Group column (rows kept together)</span>
         <select
@@ -76,6 +95,7 @@ export function ValidationFields({
           data-testid="time-column-select"
           onChange={(e) =>
             onChange({
+              ...value,
               validation: e.target.value && value.validation === "cv" ? "holdout" : value.validation,
               groupColumn: e.target.value ? "" : value.groupColumn,
               timeColumn: e.target.value,

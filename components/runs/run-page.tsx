@@ -202,6 +202,8 @@ function fidelityLabel(check: NonNullable<RunDto["fidelityCheck"]>): string {
 /** How the run validates candidates: the resolved plan once started, else what was asked. */
 function validationLabel(run: RunDto): string {
   const split = run.groupColumn ? ` · groups: ${run.groupColumn}` : run.timeColumn ? ` · in time order: ${run.timeColumn}` : "";
-  if (run.validationPlan) return `${run.validationPlan.kind === "cv" ? `${run.validationPlan.folds}-fold cross-validation` : "holdout"}${split}`;
+  // a cross-validated candidate deploys its fold models (bag) or one refit model; a holdout one is always refit
+  const final = run.finalModel === "bag" ? " · bagged fold models" : " · refit on all rows";
+  if (run.validationPlan) return `${run.validationPlan.kind === "cv" ? `${run.validationPlan.folds}-fold cross-validation${final}` : "holdout"}${split}`;
   return `${run.validation}${split}`;
 }

@@ -6,7 +6,7 @@ import { exportCommand } from "./export";
 
 const USAGE = `usage:
   npm run automl -- train --csv data.csv --label y [--metric auc] [--budget-s 60] [--max-trials N] [--seed 0] [--workers N]
-      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--group-column NAME | --time-column NAME]
+      [--strategy random|grid|coarse_to_fine|tpe|gp|evolution|rl] [--scheduler none|hyperband|asha] [--family mlp|nas|gbdt|linear|forest[,...]] [--estimation full|curve|low|inherit] [--validation auto|holdout|cv] [--final-model bag|refit] [--group-column NAME | --time-column NAME]
       [--test-fraction 0.2 (0: hold out no test split, e.g. when you keep your own test set)]
       [--max-archive-mb MB] [--max-latency-ms MS (per 1,000 rows)] [--max-train-seconds S] --out DIR
   npm run automl -- predict --model DIR/best --csv new.csv --out preds.csv
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: "string" },
     workers: { type: "string" },
     validation: { type: "string" },
+    "final-model": { type: "string" },
     strategy: { type: "string" },
     scheduler: { type: "string" },
     family: { type: "string" },

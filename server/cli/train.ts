@@ -34,6 +34,7 @@ export async function trainCommand(values: Options): Promise<void> {
       maxTrials,
       seed: optionalNumber(values, "seed"),
       validation: values.validation,
+      finalModel: values["final-model"],
       strategy: values.strategy,
       scheduler: values.scheduler,
       families: values.family?.split(","),

@@ -67,6 +67,7 @@ export const RUN_SETTINGS: { key: string; label: string; value(run: RunDtoType):
   { key: "families", label: "Families", value: (r) => r.families.join(", ") },
   { key: "estimation", label: "Estimation", value: (r) => r.estimation },
   { key: "validation", label: "Validation", value: (r) => r.validation },
+  { key: "finalModel", label: "Final model (cross-validated)", value: (r) => r.finalModel },
   { key: "groupColumn", label: "Group column", value: (r) => orNone(r.groupColumn, "none") },
   { key: "timeColumn", label: "Time column", value: (r) => orNone(r.timeColumn, "none") },
   { key: "testFraction", label: "Test split", value: (r) => `${+(r.testFraction * 100).toFixed(1)}%` },

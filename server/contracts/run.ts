@@ -63,6 +63,14 @@ export type EstimationName = z.infer<typeof EstimationName>;
 export const ValidationMode = z.enum(["auto", "holdout", "cv"]);
 export type ValidationMode = z.infer<typeof ValidationMode>;
 
+/**
+ * what a cross-validated candidate deploys: its fold models, their predictions averaged (bag, as AutoGluon does: the
+ * models that earned the out-of-fold score), or one model refit on all non-test rows (refit: k times smaller and
+ * faster to predict). A holdout candidate is always refit.
+ */
+export const FinalModel = z.enum(["bag", "refit"]);
+export type FinalModel = z.infer<typeof FinalModel>;
+
 export const ValidationPlanDto = z.object({ kind: z.enum(["holdout", "cv"]), folds: z.number().int().optional(), reason: z.string() });
 export type ValidationPlanDto = z.infer<typeof ValidationPlanDto>;
 
@@ -101,6 +109,8 @@ export const CreateRunInput = z
     /** the column types the user changed (column name → type); the others stay as inferred */
     columnTypes: z.record(z.string(), ColumnType).optional(),
     validation: ValidationMode.optional(),
+    /** what a cross-validated candidate deploys (bag unless chosen) */
+    finalModel: FinalModel.optional(),
     /** what to try next: DEFAULT_STRATEGY unless chosen */
     strategy: StrategyName.optional(),
     /** how much each trial trains: every trial in full unless chosen (Hyperband and ASHA stop the weak ones early) */
@@ -115,7 +125,7 @@ export const CreateRunInput = z
     estimation: EstimationName.optional(),
     /**
      * the share of labelled rows held out as a test split the search never sees (0.2 unless chosen); 0 holds none out,
-     * for a user who keeps a test set of their own: every row then serves the search and the final refit
+     * for a user who keeps a test set of their own: every row then serves the search and the final models
      */
     testFraction: z.number().min(0, "The test share must be between 0 and 0.5.").max(0.5, "The test share must be between 0 and 0.5.").optional(),
     /** rows with the same value (a customer, a patient) stay together in one split and one fold */
@@ -220,6 +230,7 @@ export const RunDto = z.object({
   /** the column types the user overrode for this run (column name → type); null: all as inferred */
   columnTypes: z.record(z.string(), ColumnType).nullable(),
   validation: ValidationMode,
+  finalModel: FinalModel,
   groupColumn: z.string().nullable(),
   timeColumn: z.string().nullable(),
   /** how candidates are validated, fixed when the run starts; null before */

@@ -77,6 +77,7 @@ export function toRunRow(r: Run): RunRow {
     elapsedSeconds: r.elapsedSeconds,
     columnTypes: (r.columnTypes ?? null) as RunRow["columnTypes"],
     validation: r.validation as RunRow["validation"],
+    finalModel: r.finalModel as RunRow["finalModel"],
     groupColumn: r.groupColumn,
     timeColumn: r.timeColumn,
     validationPlan: (r.validationPlan ?? null) as RunRow["validationPlan"],

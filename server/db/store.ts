@@ -45,6 +45,8 @@ export interface RunRow {
   columnTypes: Record<string, ColumnType> | null;
   /** what the user asked for; the run resolves it when it starts (validationPlan) */
   validation: ValidationMode;
+  /** what a cross-validated candidate deploys: its fold models averaged (bag) or one model refit on all non-test rows */
+  finalModel: FinalModel;
   /** rows sharing this column's value never straddle splits or folds */
   groupColumn: string | null;
   /** the split follows this column's order: the latest rows are the test split */
@@ -64,6 +66,7 @@ export interface RunRow {
 }
 
 export type ValidationMode = "auto" | "holdout" | "cv";
+export type FinalModel = "bag" | "refit";
 export interface ValidationPlanRecord {
   kind: "holdout" | "cv";
   /** folds of cross-validation; absent for holdout */
@@ -129,7 +132,7 @@ export interface DeploymentRow {
 }
 
 export type NewRun = Pick<RunRow, "id" | "datasetId" | "label" | "problemType" | "metric" | "strategy" | "scheduler" | "seed" | "maxTrials" | "budgetSeconds" | "spaceVersion"> &
-  Partial<Pick<RunRow, "columnTypes" | "validation" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction" | "maxArchiveBytes" | "maxPredictMsPer1k" | "maxTrainSeconds">>;
+  Partial<Pick<RunRow, "columnTypes" | "validation" | "finalModel" | "groupColumn" | "timeColumn" | "validationPlan" | "families" | "estimation" | "testFraction" | "maxArchiveBytes" | "maxPredictMsPer1k" | "maxTrainSeconds">>;
 export type NewTrial = Pick<TrialRow, "id" | "runId" | "number" | "family" | "params" | "spaceVersion"> & Partial<Pick<TrialRow, "bracket" | "rung">>;
 export type TrialResult = Partial<Pick<TrialRow, "status" | "reason" | "valScore" | "testScore" | "valMetrics" | "testMetrics" | "valScoreSe" | "testScoreSe" | "epochs" | "bestEpoch" | "paramCount" | "archiveBytes" | "trainSeconds" | "predictMsPer1k" | "attempts" | "startedAt" | "finishedAt" | "rung" | "rungScores" | "lowFidelityScore" | "parentNumber" | "infeasibleReason">>;
 

@@ -5,7 +5,7 @@ import { applySelection, SelectionState } from "../data/selection/select";
 import type { Table } from "../data/table";
 import type { Matrix, Task } from "../models/family";
 import { ENSEMBLE_FAMILY, EnsembleSpec, ensembleFiles } from "../models/ensemble/ensemble-spec";
-import { stackingFeatures, weightedAverage } from "../models/ensemble/combine";
+import { bagAverage, stackingFeatures, weightedAverage } from "../models/ensemble/combine";
 import { applyCalibration, CalibrationState, decide } from "../automl/calibration/calibration-state";
 import { archiveFiles, readManifest } from "./archive-files";
 import type { Manifest } from "./manifest";
@@ -73,8 +73,7 @@ async function loadUncalibrated(dir: string, loadModel: ModelLoader): Promise<Un
     task,
     preprocessing,
     predict(table, rows) {
-      const preds = models.map((m) => m.predict(table, rows));
-      return preds.length === 1 ? preds[0] : weightedAverage(preds, preds.map(() => 1 / preds.length));
+      return bagAverage(models.map((m) => m.predict(table, rows)));
     },
     dispose,
   };

@@ -2,7 +2,7 @@ import { deriveSeed } from "../automl/rng";
 import { fitTransform, transform, type PreprocessOptions, type PreprocessorState } from "../data/preprocess";
 import { applySelection, fitSelection, type SelectionMethod, type SelectionState } from "../data/selection/select";
 import type { FittedModel, Matrix } from "../models/family";
-import { weightedAverage } from "../models/ensemble/combine";
+import { bagAverage } from "../models/ensemble/combine";
 import type { RunData } from "./run-data";
 
 /** The rows one model of a candidate is fitted on, and the rows it is scored on. */
@@ -101,8 +101,7 @@ export interface KeptModel {
 
 /** A candidate's predictions of table rows: each kept model's through its own data stages, averaged (a bag's). */
 export function predictRows(data: RunData, kept: readonly KeptModel[], rows: number[]): Float32Array {
-  const preds = kept.map((k) => k.model.predict(rowsMatrix(data, k.stages, rows).x));
-  return preds.length === 1 ? preds[0] : weightedAverage(preds, preds.map(() => 1 / preds.length));
+  return bagAverage(kept.map((k) => k.model.predict(rowsMatrix(data, k.stages, rows).x)));
 }
 
 /** Any rows of the table through a fold's fitted data stages. */

@@ -51,8 +51,8 @@ function pacedFamily(fits: number[]): ModelFamily {
   };
 }
 
-function hooks(deadline: number): EstimateHooks {
-  return { metric: "rmse", deadline, seedFor: () => 1, onEpoch: async () => "continue", onModel: async () => {}, onModelEnd: async () => {} };
+function hooks(deadline: number, finalModel: EstimateHooks["finalModel"] = "bag"): EstimateHooks {
+  return { metric: "rmse", deadline, finalModel, seedFor: () => 1, onEpoch: async () => "continue", onModel: async () => {}, onModelEnd: async () => {} };
 }
 
 const params = { stages: { preprocessing: { imputation: "median", encoding: "onehot", scaling: "standard" }, featureSelection: "none" }, classWeight: "none", family: {} } as const;
@@ -79,18 +79,34 @@ describe("estimateCandidate's refit", () => {
 });
 
 describe("estimateCandidate's bag", () => {
-  it("cross-validated, keeps every fold's model with its data stages and refits nothing", async () => {
+  /** the run data with 5 cross-validation folds over its 900 non-test rows */
+  function crossValidated(): RunData {
     const data = runData();
     const nonTest = [...data.split.train, ...data.split.valid].sort((a, b) => a - b);
     const folds = [0, 1, 2, 3, 4].map((f) => nonTest.filter((_, i) => i % 5 === f));
+    return { ...data, split: { ...data.split, train: nonTest, valid: [], folds } };
+  }
+
+  it("cross-validated, keeps every fold's model with its data stages and refits nothing", async () => {
+    const data = crossValidated();
     const fits: number[] = [];
-    const e = await estimateCandidate({ ...data, split: { ...data.split, train: nonTest, valid: [], folds } }, pacedFamily(fits), params, 1, hooks(Date.now() + 60_000));
+    const e = await estimateCandidate(data, pacedFamily(fits), params, 1, hooks(Date.now() + 60_000));
     expect(fits).toEqual([720, 720, 720, 720, 720]);
     expect(e.refit).toBeNull();
     expect(e.kept).toHaveLength(5);
     expect(e.kept.map((k) => k.stages.y.valid.length)).toEqual([180, 180, 180, 180, 180]);
     expect(e.bag).toEqual([0, 1, 2, 3, 4].map((index) => ({ index, epochs: 10, bestEpoch: 10 })));
-    expect(e.valRows).toEqual(folds.flat());
+    expect(e.valRows).toEqual(data.split.folds!.flat());
     expect(e.fittedOn).toMatch(/^the 5 fold models, each fitted on its fold's training rows/);
+  });
+
+  it("cross-validated with finalModel refit, keeps one model refit on every non-test row", async () => {
+    const fits: number[] = [];
+    const e = await estimateCandidate(crossValidated(), pacedFamily(fits), params, 1, hooks(Date.now() + 60_000, "refit"));
+    expect(fits).toEqual([720, 720, 720, 720, 720, 900]);
+    expect(e.bag).toBeNull();
+    expect(e.kept).toHaveLength(1);
+    expect(e.refit).toEqual({ rows: 900, epochs: 10 });
+    expect(e.fittedOn).toMatch(/^all 900 non-test rows \(training \+ validation\), for the 10 epochs the 5 folds found on average/);
   });
 });

@@ -3,6 +3,7 @@ import { categoricalColumns } from "../data/categorical-columns";
 import type { EpochReport, FitContext, FitResult, FittedModel, ModelFamily } from "../models/family";
 import type { Params } from "../automl/space/suggest";
 import type { Metric } from "../contracts/dataset";
+import type { FinalModel } from "../contracts/run";
 import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData, type FoldRows, type KeptModel } from "./candidate-data";
 import type { RunData } from "./run-data";
 import { createRng, deriveSeed } from "../automl/rng";
@@ -11,6 +12,8 @@ import { LOW_FIDELITY, lowFidelityRows, type FidelityScale } from "../automl/est
 export interface EstimateHooks {
   metric: Metric;
   deadline: number;
+  /** what a cross-validated candidate keeps: its fold models (bag) or a refit on all non-test rows */
+  finalModel: FinalModel;
   /** the training seed of each model: by fold index, -1 for the refit */
   seedFor(index: number): number;
   /** after every epoch of every model; "stop" ends the search for this candidate (a cancel) */
@@ -60,11 +63,12 @@ export interface Estimate {
 /**
  * Performance estimation at full fidelity: the candidate is trained on each validation fold (one holdout split, or
  * every cross-validation fold) with early stopping and scored on the rows it did not train on.
- * Cross-validated, the candidate deploys the bag of its fold models, their predictions averaged, as AutoGluon does:
- * the models that earned the out-of-fold score are the ones used, so an ensemble weighted on those predictions gets
- * what it chose, and each fold keeps the epoch count its own validation rows found. A holdout candidate is refit on
- * all non-test rows for the epoch count its validation found, as H2O and AutoGluon's refit_full do: more rows make a
- * better final model, and the validation score was already earned.
+ * Cross-validated, the candidate deploys the bag of its fold models (hooks.finalModel "bag"), their predictions
+ * averaged, as AutoGluon does: the models that earned the out-of-fold score are the ones used, so an ensemble weighted
+ * on those predictions gets what it chose, and each fold keeps the epoch count its own validation rows found.
+ * Otherwise (a holdout candidate, or finalModel "refit") it is refit on all non-test rows for the epoch count
+ * validation found (the folds' mean), as H2O and AutoGluon's refit_full do: one model on more rows, k times cheaper to
+ * keep and to predict with than a bag, and the validation score was already earned.
  * When the budget or a cancel ends training early, the folds trained so far give the score and the first fold's model
  * is kept; so it is when the validation's pace (seconds per epoch and training row) says the refit would end past the
  * deadline, and the refit is then not started.
@@ -113,7 +117,7 @@ export async function estimateCandidate(
     const keptFittedOn = (why: string) =>
       `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${why}`;
     const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: fits[0].fit.inherited, bag: null };
-    if (folds.length > 1 && !interrupted) {
+    if (folds.length > 1 && !interrupted && hooks.finalModel === "bag") {
       const epochs = Math.round(fits.reduce((a, f) => a + f.fit.epochs, 0) / fits.length);
       return {
         ...common,
@@ -142,7 +146,7 @@ export async function estimateCandidate(
         return {
           ...common,
           ...refit,
-          fittedOn: `all ${refit.refit.rows} non-test rows (training + validation), for the ${found} epochs early stopping found on validation; the test split was never seen by the search`,
+          fittedOn: `all ${refit.refit.rows} non-test rows (training + validation), for the ${found} epochs ${folds.length > 1 ? `the ${folds.length} folds found on average` : "early stopping found on validation"}; the test split was never seen by the search`,
         };
       }
     }

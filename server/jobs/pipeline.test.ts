@@ -450,3 +450,26 @@ it("holds out no test split when asked (testFraction 0): every labelled row serv
   expect(manifest.validation.rows).toBe(200);
   expect(manifest.bag).toHaveLength(5);
 });
+
+it("refits cross-validated candidates on every non-test row when the run asks for finalModel refit", async () => {
+  const ctx = await studio(1);
+  const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${(i * 11) % 7},${(i * 37) % 101 > 50 ? "yes" : "no"}`);
+  const dataset = await uploadDataset(ctx, { fileName: "tiny.csv", body: Readable.from([["a,b,label", ...rows].join("\n")]) });
+  const created = await createRun(ctx, { datasetId: dataset.id, label: "label", maxTrials: 2, seed: 0, families: ["gbdt", "linear"], finalModel: "refit" });
+  expect(created.finalModel).toBe("refit");
+  const run = await drive(ctx, created.id, 1);
+  expect(run.status).toBe("completed");
+  expect(run.validationPlan).toMatchObject({ kind: "cv", folds: 5 });
+  const data = await loadRunData(ctx, run);
+  for (const t of await searched(ctx, run.id)) {
+    const archive = await ctx.blobs.localPath(keys.trialArchive(run.id, t.id));
+    const manifest = await readManifest(archive);
+    expect(manifest.bag).toBeUndefined();
+    expect(manifest.refit).toEqual({ rows: 160, epochs: expect.any(Number) });
+    expect(t.reason).toMatch(/^5 folds \(best epochs [\d, ]+\); refit on 160 non-test rows for \d+ epochs/);
+    const predictor = await loadPredictor(archive);
+    const testY = Float32Array.from(data.split.test, (r) => data.y[r]);
+    expect(score(run.metric, data.task, testY, predictor.predict(data.table, data.split.test))).toBeCloseTo(t.testScore!, 6);
+    predictor.dispose();
+  }
+});

@@ -22,7 +22,7 @@ import { bestTrial } from "./coordinator";
 import { screenAtLowFidelity } from "./low-fidelity-screen";
 import { explainCandidate } from "./explain-candidate";
 import { weightInheritance } from "./weight-inheritance";
-import { checkConstraints, trainingDeadline } from "./serving-constraints";
+import { checkConstraints, trainingDeadline, type CandidateCosts } from "./serving-constraints";
 import { CurveWriter } from "./curve-writer";
 
 /**
@@ -88,6 +88,7 @@ export async function trainTrial(
   const hooks: EstimateHooks = {
     metric: run.metric,
     deadline: Math.min(runDeadline(run), trainingEnds),
+    finalModel: run.finalModel,
     seedFor: (index) => (index === 0 ? trainingSeed(run, trial) : deriveSeed(run.seed, "train", trial.number, index < 0 ? "refit" : index)),
     async onModel(model, index) {
       // while running, the reason says which model is training
@@ -153,7 +154,7 @@ export async function trainTrial(
       paramCount: estimate.kept.reduce((a, k) => a + k.model.paramCount(), 0),
       ...costs,
       // kept with its scores and archive, shown with the reason, but never the run's best
-      infeasibleReason: checkConstraints(run, costs).reason,
+      infeasibleReason: infeasibility(run, costs, estimate.bag?.length ?? 1),
       finishedAt: new Date(),
     });
   } finally {
@@ -237,6 +238,13 @@ function scoreCandidate(run: RunRow, data: RunData, e: Estimate, seed: number, c
   const val = { y: e.valY, pred: calibration?.valPred ?? e.valPred };
   const testY = Float32Array.from(rows, (r) => data.y[r]);
   return { scores: candidateScores(run.metric, data.task, val, { y: testY, pred: testPred }, seed, thresholdOf(calibration)), testRows: rows.length };
+}
+
+/** why a candidate breaks the run's constraints, or null; a bag over the size or latency limit says what would shrink it */
+function infeasibility(run: RunRow, costs: CandidateCosts, models: number): string | null {
+  const { reason } = checkConstraints(run, costs);
+  const servingBroken = models > 1 && checkConstraints({ ...run, maxTrainSeconds: null }, costs).reason !== null;
+  return servingBroken ? `${reason} (it is a bag of ${models} fold models: with the final model "refit", a run keeps one, ${models} times smaller and faster)` : reason;
 }
 
 /** Prediction latency per 1,000 rows of the kept models (a bag's every one), on rows already through their data stages. */

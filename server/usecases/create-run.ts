@@ -67,6 +67,7 @@ export async function createRun(ctx: StudioContext, raw: unknown): Promise<RunDt
     testFraction: input.testFraction ?? 0.2,
     columnTypes,
     validation: input.validation ?? "auto",
+    finalModel: input.finalModel ?? "bag",
     groupColumn: input.groupColumn ?? null,
     timeColumn: input.timeColumn ?? null,
     maxArchiveBytes: input.constraints?.maxArchiveBytes ?? null,

@@ -131,6 +131,7 @@ export function toRunDto(run: RunRow, trials: LeanTrialRow[], opts: { workers: n
     estimatedSecondsLeft: estimateSecondsLeft(run, trials, opts.workers, now),
     columnTypes: run.columnTypes,
     validation: run.validation,
+    finalModel: run.finalModel,
     groupColumn: run.groupColumn,
     timeColumn: run.timeColumn,
     validationPlan: run.validationPlan,

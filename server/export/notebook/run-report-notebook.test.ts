@@ -40,6 +40,7 @@ function run(over: Partial<RunDto> = {}): RunDto {
     estimatedSecondsLeft: null,
     columnTypes: { [INJECTION]: "categorical" },
     validation: "auto",
+    finalModel: "bag",
     groupColumn: null,
     timeColumn: null,
     validationPlan: { kind: "cv", folds: 5, reason: "5-fold: small data" },
@@ -112,7 +113,7 @@ describe("run report notebook: structure and escaping", () => {
     const cells = runReportCells(input);
     const md = cells.filter((c) => c.type === "markdown").map((c) => c.source).join("\n");
     const codeText = cells.filter((c) => c.type === "code").map((c) => c.source).join("\n");
-    for (const setting of ["strategy", "scheduler", "families", "validation", "budget", "seed", "test split"]) expect(md).toContain(`| ${setting}`);
+    for (const setting of ["strategy", "scheduler", "families", "validation", "final model", "budget", "seed", "test split"]) expect(md).toContain(`| ${setting}`);
     expect(md).toContain("cv with 5 folds");
     expect(md).toContain("8 trials or 10 minutes, whichever comes first");
     expect(md).toContain("| 1 | 3 | gbdt | done | 0.9000 ± 0.0100 | 0.8500 ± 0.0200 |");

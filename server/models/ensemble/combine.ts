@@ -14,6 +14,11 @@ export function weightedAverage(preds: readonly Float32Array[], weights: readonl
   return out;
 }
 
+/** a bag's prediction: the plain average of its fold models' (one model: its own), as weightedAverage computes it */
+export function bagAverage(preds: readonly Float32Array[]): Float32Array {
+  return preds.length === 1 ? preds[0] : weightedAverage(preds, preds.map(() => 1 / preds.length));
+}
+
 const EPS = 1e-6;
 const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "finalModel" TEXT NOT NULL DEFAULT 'bag';
