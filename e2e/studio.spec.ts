@@ -306,15 +306,17 @@ test.describe("studio main flow on credit-g", () => {
     archiveZip = await readDownload(zipDownload);
     const files = unzipSync(new Uint8Array(archiveZip));
     const manifest = JSON.parse(new TextDecoder().decode(files["manifest.json"]));
-    // the best may be an ensemble: its archive holds each member's whole archive beside ensemble.json
-    const weights = Object.keys(files).filter((f) => /^(members\/\d+\/)?model\/weights\.bin$/.test(f));
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", "preprocessing.json", ...(manifest.family === "ensemble" ? ["ensemble.json"] : ["model/model.json"])]));
+    // the best may be an ensemble: its archive holds each member's whole archive beside ensemble.json; credit-g is
+    // cross-validated, so every candidate is a bag, one network per fold under folds/<n>/ (no model outside a bag)
+    const weights = Object.keys(files).filter((f) => /(^|\/)model\/weights\.bin$/.test(f));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", "preprocessing.json", ...(manifest.family === "ensemble" ? ["ensemble.json"] : ["folds/1/model/model.json"])]));
     expect(weights.length).toBeGreaterThan(0);
+    expect(weights.length % 5).toBe(0);
+    expect(weights.every((w) => /^(members\/\d+\/)?folds\/[1-5]\/model\/weights\.bin$/.test(w))).toBe(true);
     for (const w of weights) expect(files[w].byteLength).toBeGreaterThan(0);
     // the exports: the reproducibility notebook, the studio's predictions it replays, a parameters file per model, predict.mjs
     expect(Object.keys(files)).toEqual(expect.arrayContaining(["notebook.ipynb", "studio-predictions.csv", "predict.mjs"]));
-    const models = Object.keys(files).filter((f) => /^(members\/\d+\/)?selection\.json$/.test(f));
-    expect(Object.keys(files).filter((f) => /^(members\/\d+\/)?portable\.json$/.test(f)).length).toBe(models.length);
+    for (const w of weights) expect(Object.keys(files)).toContain(w.replace("model/weights.bin", "portable.json"));
     expect(JSON.parse(new TextDecoder().decode(files["notebook.ipynb"])).nbformat).toBe(4);
 
     // the candidate panel downloads the selected (best) candidate's notebook on its own too
