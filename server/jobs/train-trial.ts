@@ -211,8 +211,8 @@ function inheritanceNote(parent: number, { layers, of }: NonNullable<Estimate["i
 
 /**
  * A finished estimate's status and reason. `limit`: what the deadline was, the run's "budget" or the candidate's
- * "training time limit". A candidate whose validation ran in full is done, with its score, even where its refit was
- * skipped or cut (or, cross-validated, bagged instead); only one whose validation was cut short is stopped, which the strategies treat as pruned.
+ * "training time limit". A candidate whose validation ran in full is done, with its score: bagged, or refit, or where
+ * its refit was skipped or cut; only one whose validation was cut short is stopped, which the strategies treat as pruned.
  */
 export function ending(e: Estimate, cancelled: boolean, limit: string): { status: "done" | "stopped"; reason: string } {
   const first = e.folds[0];
@@ -222,8 +222,8 @@ export function ending(e: Estimate, cancelled: boolean, limit: string): { status
       : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
   if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
   if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
-  // validation ran in full, so the score counts as any done candidate's; only the refit was not affordable
   if (e.bag) return { status: "done", reason: `${validated}; the ${e.bag.length} fold models kept as a bag, their predictions averaged` };
+  // validation ran in full, so the score counts as any done candidate's; only the refit was not affordable
   if (e.refitSkipped) return { status: "done", reason: `${validated}; not refit: the refit would take about ${Math.ceil(e.refitSkipped.seconds)} s, past the ${limit}, so the validated model is kept` };
   if (!e.refit) return { status: "done", reason: `${validated}; the ${limit} ran out during the refit, so the validated model is kept` };
   return { status: "done", reason: `${validated}; refit on ${e.refit.rows} non-test rows for ${e.refit.epochs} epochs` };
