@@ -74,7 +74,7 @@ export class Coordinator {
     let number = trials.length;
     let inFlight = active.length;
     while (inFlight < this.ctx.config.workers && (run.maxTrials == null || number < run.maxTrials)) {
-      if (!(await this.startTrial(run, trials, number))) break; // the study waits for results of the previous batch (determinism)
+      if (!(await this.startTrial(run, trials, number))) break; // the study waits for results of the previous batch (determinism, in a run with a trial budget)
       number++;
       inFlight++;
     }

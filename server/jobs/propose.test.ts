@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow, TrialRow } from "../db/store";
-import { batchStartOf, historyFreeTrials, proposeTrial } from "./propose";
+import { batchStartOf, historyFreeTrials, proposesAsynchronously, proposeTrial } from "./propose";
 
 const run = {
   id: "run-propose-test",
@@ -60,5 +60,29 @@ describe("the opening batch of a TPE run", () => {
     expect(await opening({ maxTrials: null, budgetSeconds: 60 })).toEqual(["gbdt", "forest", "gbdt", "forest", "gbdt", "linear", "mlp"]);
     expect(await opening({ maxTrials: 20, budgetSeconds: 60 })).toEqual(["mlp", "gbdt", "linear", "forest", "gbdt", "forest", "gbdt"]);
     expect(await opening({ maxTrials: 20, budgetSeconds: null })).toEqual(["mlp", "gbdt", "linear", "forest", "gbdt", "forest", "gbdt"]);
+  });
+});
+
+describe("a run that spends seconds", () => {
+  const timed = { ...run, maxTrials: null, budgetSeconds: 60 } as RunRow;
+
+  it("proposes asynchronously only where batches bought determinism for nothing", () => {
+    expect(proposesAsynchronously(timed)).toBe(true);
+    expect(proposesAsynchronously({ ...timed, estimation: "curve" })).toBe(true);
+    expect(proposesAsynchronously({ ...timed, maxTrials: 30 })).toBe(false);
+    expect(proposesAsynchronously({ ...timed, maxTrials: 30, budgetSeconds: null })).toBe(false);
+    expect(proposesAsynchronously({ ...timed, scheduler: "hyperband" })).toBe(false);
+    expect(proposesAsynchronously({ ...timed, estimation: "low" })).toBe(false);
+    expect(proposesAsynchronously({ ...timed, estimation: "inherit" })).toBe(false);
+  });
+
+  it("never waits for a result, and a proposal sees what finished before it", async () => {
+    // nothing finishes: every trial is still proposed (a trial budget waits at 12, above)
+    const waiting = await proposeAll(20, () => false, timed);
+    expect(waiting.stoppedAt).toBe(20);
+    // TPE's random startup (10 trials) is the same either way; after it, what finished steers TPE
+    const done = await proposeAll(20, () => true, timed);
+    expect(done.trials.slice(0, 10).map((t) => t.params)).toEqual(waiting.trials.slice(0, 10).map((t) => t.params));
+    expect(done.trials.slice(10).map((t) => t.params)).not.toEqual(waiting.trials.slice(10).map((t) => t.params));
   });
 });

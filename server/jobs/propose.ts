@@ -48,6 +48,21 @@ export function historyFreeTrials(run: Pick<RunRow, "strategy" | "estimation" | 
   return 0;
 }
 
+/**
+ * Whether a run's proposals skip the batches altogether (the study's asynchronous mode, as Optuna and Ray Tune run
+ * parallel workers): trial n sees every trial finished when it is asked, and the unfinished ones as pending (TPE and
+ * GP read them as a constant liar, branch allocation as spent cost). Only a run that spends seconds, whose trials
+ * already differ from one run to the next with the machine's pace (how many fit in the budget, and each one's cost
+ * steers branch allocation): there the batches bought no determinism, and their price was a worker idle behind the
+ * slowest trial of the batch before (on credit-g, 60 s on 2 workers, the workers were busy 68% of the time, one often
+ * waiting 5 to 14 s behind a network). A run with a trial budget keeps its batches, and with them its leaderboard
+ * for a seed. Not under a scheduler (it sets the batches) nor with lower-fidelity screening or weight inheritance
+ * (they read earlierBatches).
+ */
+export function proposesAsynchronously(run: Pick<RunRow, "estimation" | "scheduler" | "maxTrials" | "budgetSeconds">): boolean {
+  return spendsSeconds(run) && !createScheduler(run.scheduler) && (run.estimation === "full" || run.estimation === "curve");
+}
+
 /** the first trial number of trial `number`'s batch, with the opening batch of historyFreeTrials */
 export function batchStartOf(number: number, historyFree: number): number {
   return number < historyFree ? 0 : Math.floor(number / BATCH_SIZE) * BATCH_SIZE;
@@ -56,7 +71,7 @@ export function batchStartOf(number: number, historyFree: number): number {
 /**
  * Asks the run's study for trial `number`. The study's state is rebuilt from the stored trials each time
  * (the database is the only truth), so a restarted coordinator proposes exactly what it would have.
- * Returns null while an earlier batch is unfinished.
+ * Returns null while an earlier batch is unfinished (never where the run proposes asynchronously).
  */
 export async function proposeTrial(run: RunRow, trials: TrialRow[], number: number): Promise<{ family: string; params: Params } | null> {
   const families = run.families.map(getFamily);
@@ -75,6 +90,7 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
   // a scheduler sets the batches: a Hyperband bracket is one batch; ASHA proposes without waiting
   const batching = createScheduler(run.scheduler)?.batchStart;
   const historyFree = historyFreeTrials(run);
+  const asynchronous = !batching && proposesAsynchronously(run);
   const study = new Study({
     studyId: run.id,
     strategy: searchStrategy(run.strategy, families.length),
@@ -83,7 +99,8 @@ export async function proposeTrial(run: RunRow, trials: TrialRow[], number: numb
     store,
     batchSize: BATCH_SIZE,
     ...(batching && (batching(0) === "asynchronous" ? { asynchronous: true } : { batchStart: (n: number) => batching(n) as number })),
-    ...(!batching && historyFree > 0 && { batchStart: (n: number) => batchStartOf(n, historyFree) }),
+    ...(asynchronous && { asynchronous: true }),
+    ...(!batching && !asynchronous && historyFree > 0 && { batchStart: (n: number) => batchStartOf(n, historyFree) }),
   });
   const proposal = await study.ask(number, space, defaultCandidates(families, task, spendsSeconds(run) ? "priority" : "listed")[number]);
   return proposal && { family: chosenFamily(proposal.params, run.families), params: proposal.params };
@@ -111,7 +128,7 @@ function searchStrategy(name: string, families: number): Strategy {
 }
 
 /** a run with only a wall-clock budget spends seconds; one with a trial budget spends trials */
-const spendsSeconds = (run: RunRow) => run.maxTrials === null && run.budgetSeconds !== null;
+const spendsSeconds = (run: Pick<RunRow, "maxTrials" | "budgetSeconds">) => run.maxTrials === null && run.budgetSeconds !== null;
 
 /**
  * A run that spends seconds tells a strategy that weighs where its budget goes (branch allocation) each trial's
