@@ -100,6 +100,53 @@ describe("estimateCandidate's bag", () => {
     expect(e.fittedOn).toMatch(/^the 5 fold models, each fitted on its fold's training rows/);
   });
 
+  /**
+   * a family whose fits are best at their own epoch (fold i's: epoch i + 2), stop one epoch later, and can go back to
+   * any epoch: the model after epoch e predicts e. Their validation loss, pooled with each fold held at its last value
+   * after it stopped, is lowest at epochs 5 and 6 (sums 4).
+   */
+  function rewindingFamily(fits: { rows: number; epochs?: number }[]): ModelFamily {
+    const after = (epoch: number): FittedModel => ({ predict: (x) => new Float32Array(x.rows).fill(epoch), paramCount: () => 1, save: async () => {}, dispose: () => {} });
+    return {
+      name: "rewinding",
+      spaceVersion: "rewinding/1",
+      defineSpace: () => ({}),
+      defaultParams: () => ({}),
+      async fit(input: FitInput, _params, ctx: FitContext): Promise<FitResult> {
+        fits.push({ rows: input.xTrain.rows, epochs: ctx.epochs });
+        if (ctx.epochs) return { model: after(ctx.epochs), epochs: ctx.epochs, bestEpoch: ctx.epochs, reason: "max epochs" };
+        const own = fits.length + 1;
+        for (let epoch = 1; epoch <= own + 1; epoch++) await ctx.onEpoch({ epoch, trainLoss: 1, valLoss: Math.abs(epoch - own), trainMetric: null, valMetric: null, seconds: 0 });
+        return { model: after(own), epochs: own + 1, bestEpoch: own, reason: "early stopping", atEpoch: after };
+      },
+      load: async () => after(0),
+    };
+  }
+
+  it("cuts every fold model back to the best epoch of the folds' pooled validation loss, and scores them there", async () => {
+    const fits: { rows: number }[] = [];
+    const e = await estimateCandidate(crossValidated(), rewindingFamily(fits), params, 1, hooks(Date.now() + 60_000));
+    expect(e.folds.map((f) => f.bestEpoch)).toEqual([2, 3, 4, 5, 6]);
+    expect(e.commonRound).toBe(5);
+    expect(e.bestEpoch).toBe(5);
+    // the folds that stopped before epoch 5 keep their last epoch
+    expect(e.bag).toEqual([3, 4, 5, 6, 7].map((epochs, index) => ({ index, epochs, bestEpoch: Math.min(epochs, 5) })));
+    expect([...new Set(e.valPred)]).toEqual([3, 4, 5]);
+    expect(e.kept.map((k) => k.model.predict({ rows: 1, cols: 1, data: new Float32Array(1) })[0])).toEqual([3, 4, 5, 5, 5]);
+    // a refit trains the common round's epochs
+    const refits: { rows: number; epochs?: number }[] = [];
+    const refit = await estimateCandidate(crossValidated(), rewindingFamily(refits), params, 1, hooks(Date.now() + 60_000, "refit"));
+    expect(refits.at(-1)).toEqual({ rows: 900, epochs: 5 });
+    expect(refit.refit).toEqual({ rows: 900, epochs: 5 });
+  });
+
+  it("leaves a holdout split's model, and a family that cannot go back, at their own early stopping", async () => {
+    const holdout = await estimateCandidate(runData(), rewindingFamily([]), params, 1, hooks(Date.now() + 60_000));
+    expect([holdout.commonRound, holdout.folds[0].bestEpoch]).toEqual([null, 2]);
+    const paced = await estimateCandidate(crossValidated(), pacedFamily([]), params, 1, hooks(Date.now() + 60_000));
+    expect(paced.commonRound).toBeNull();
+  });
+
   it("cross-validated with finalModel refit, keeps one model refit on every non-test row", async () => {
     const fits: number[] = [];
     const e = await estimateCandidate(crossValidated(), pacedFamily(fits), params, 1, hooks(Date.now() + 60_000, "refit"));

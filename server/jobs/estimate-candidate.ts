@@ -8,6 +8,7 @@ import { prepareFold, refitRows, validationFolds, type DataStages, type FoldData
 import type { RunData } from "./run-data";
 import { createRng, deriveSeed } from "../automl/rng";
 import { LOW_FIDELITY, lowFidelityRows, type FidelityScale } from "../automl/estimation/lower-fidelity";
+import { commonStoppingRound, cutRound } from "../automl/estimation/common-round";
 
 export interface EstimateHooks {
   metric: Metric;
@@ -53,8 +54,10 @@ export interface Estimate {
   /** the epochs trained by the kept model, and the epoch count validation chose */
   epochs: number;
   bestEpoch: number;
-  /** why the folds ended, fold by fold */
+  /** why the folds ended, fold by fold, and the best epoch of each fold's own validation rows */
   folds: { name: string; epochs: number; bestEpoch: number; reason: string }[];
+  /** where every fold model was cut back to one round, the best of the folds' pooled validation loss; else null */
+  commonRound: number | null;
   interrupted: "stopped" | "deadline" | null;
   /** weight inheritance: what the first model took from its parent */
   inherited?: FitResult["inherited"];
@@ -69,6 +72,9 @@ export interface Estimate {
  * Otherwise (a holdout candidate, or finalModel "refit") it is refit on all non-test rows for the epoch count
  * validation found (the folds' mean), as H2O and AutoGluon's refit_full do: one model on more rows, k times cheaper to
  * keep and to predict with than a bag, and the validation score was already earned.
+ * Where the family can go back to an earlier epoch (boosted trees: FitResult.atEpoch), every fold model is cut back
+ * to the common stopping round of the folds' pooled validation loss before it is scored and kept, as xgb.cv stops its
+ * folds (automl/estimation/common-round.ts); the refit then trains that many rounds.
  * When the budget or a cancel ends training early, the folds trained so far give the score and the first fold's model
  * is kept; so it is when the validation's pace (seconds per epoch and training row) says the refit would end past the
  * deadline, and the refit is then not started.
@@ -89,6 +95,8 @@ export async function estimateCandidate(
   /** each fold's training seconds per epoch and training row */
   const pace: number[] = [];
   const fits: { fit: FitResult; stages: FoldData }[] = [];
+  /** each fold's validation loss, epoch by epoch (index epoch - 1) */
+  const curves: number[][] = [];
   let interrupted: Estimate["interrupted"] = null;
   try {
     for (const [index, fold] of folds.entries()) {
@@ -96,12 +104,11 @@ export async function estimateCandidate(
       const stages = prepareFold(data, fold, params.stages, runSeed);
       await hooks.onModel(fold, index);
       const fitStarted = performance.now();
-      const fit = await fitOne(data, family, params, stages, hooks, fold, index, fidelity && { pauseAt: fidelity.maxEpochs, resume: index === 0 ? fidelity.resume : undefined });
+      const curve: number[] = [];
+      curves.push(curve);
+      const fit = await fitOne(data, family, params, stages, hooks, fold, index, fidelity && { pauseAt: fidelity.maxEpochs, resume: index === 0 ? fidelity.resume : undefined }, curve);
       pace.push((performance.now() - fitStarted) / 1000 / (Math.max(1, fit.epochs) * Math.max(1, fold.train.length)));
-      preds.push(fit.model.predict(stages.x.valid));
       ys.push(stages.y.valid);
-      await hooks.keepModel?.(fit.model, index);
-      if (index === 0) await hooks.explain?.(fit.model, stages);
       rows.push(...fold.valid);
       // at a scheduler's last rung, its epoch cap is the model's epoch cap
       summaries.push({ name: fold.name, epochs: fit.epochs, bestEpoch: fit.bestEpoch, reason: fit.reason === "paused" ? "max epochs" : fit.reason });
@@ -111,12 +118,18 @@ export async function estimateCandidate(
         break;
       }
     }
+    const commonRound = interrupted ? null : cutToCommonRound(fits, curves);
+    for (const [index, { fit, stages }] of fits.entries()) {
+      preds.push(fit.model.predict(stages.x.valid));
+      await hooks.keepModel?.(fit.model, index);
+    }
+    await hooks.explain?.(fits[0].fit.model, fits[0].stages);
     const valPred = concat(preds);
     const valY = concat(ys);
-    const found = Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
+    const found = commonRound ?? Math.max(1, Math.round(summaries.reduce((a, s) => a + s.bestEpoch, 0) / summaries.length));
     const keptFittedOn = (why: string) =>
       `the ${folds[0].name === "holdout" ? "training split" : `training rows of ${folds[0].name}`} (${folds[0].train.length} rows), early stopping on its validation rows; not refit on all non-test rows: ${why}`;
-    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, interrupted, bestEpoch: found, inherited: fits[0].fit.inherited, bag: null };
+    const common = { valPred, valY, valRows: rows, complete: !interrupted, folds: summaries, commonRound, interrupted, bestEpoch: found, inherited: fits[0].fit.inherited, bag: null };
     if (folds.length > 1 && !interrupted && hooks.finalModel === "bag") {
       const epochs = Math.round(fits.reduce((a, f) => a + f.fit.epochs, 0) / fits.length);
       return {
@@ -160,6 +173,26 @@ export async function estimateCandidate(
 }
 
 type Refit = Pick<Estimate, "kept" | "epochs"> & { refit: { rows: number; epochs: number } };
+
+/**
+ * Cuts every fold model back to the folds' common stopping round, where every fold was validated on its own rows with
+ * a full curve and the family can go back (FitResult.atEpoch); returns the round, or null where the models stay as
+ * their own early stopping left them. A fold resumed from a scheduler's checkpoint lacks its first epochs' losses.
+ */
+function cutToCommonRound(fits: { fit: FitResult; stages: FoldData }[], curves: number[][]): number | null {
+  // filter skips the holes a resumed fold's curve has before its first reported epoch
+  const whole = curves.every((c, i) => c.length === fits[i].fit.epochs && c.filter((v) => v !== undefined).length === c.length);
+  if (!whole || !fits.every(({ fit }) => fit.atEpoch)) return null;
+  const round = commonStoppingRound(fits.map(({ stages }, i) => ({ rows: stages.y.valid.length, loss: curves[i] })));
+  if (round === null) return null;
+  for (const f of fits) {
+    const epoch = cutRound(round, f.fit.epochs);
+    const cut = f.fit.atEpoch!(epoch);
+    f.fit.model.dispose();
+    f.fit = { ...f.fit, model: cut, bestEpoch: epoch };
+  }
+  return round;
+}
 
 export interface CandidateParams {
   stages: DataStages;
@@ -277,6 +310,8 @@ async function fitOne(
   fold: FoldRows,
   index: number,
   budget?: Pick<FitContext, "epochs" | "pauseAt" | "resume">,
+  /** filled with the validation loss of every epoch reported, at index epoch - 1 */
+  curve?: number[],
 ): Promise<FitResult> {
   const parent = (await hooks.parentModel?.(index)) ?? undefined;
   try {
@@ -291,7 +326,17 @@ async function fitOne(
         categorical: categoricalColumns(stages.preprocessing, stages.selection),
       },
       params.family,
-      { seed: hooks.seedFor(index), metric: hooks.metric, deadline: hooks.deadline, ...budget, inheritFrom: parent, onEpoch: (report) => hooks.onEpoch(fold, index, report) },
+      {
+        seed: hooks.seedFor(index),
+        metric: hooks.metric,
+        deadline: hooks.deadline,
+        ...budget,
+        inheritFrom: parent,
+        onEpoch: (report) => {
+          if (curve) curve[report.epoch - 1] = report.valLoss;
+          return hooks.onEpoch(fold, index, report);
+        },
+      },
     );
     await hooks.onModelEnd(index);
     return fit;

@@ -9,6 +9,7 @@ const estimate = (changes: Partial<Estimate>): Estimate =>
     interrupted: null,
     refit: { rows: 900, epochs: 40 },
     bag: null,
+    commonRound: null,
     folds: Array.from({ length: 5 }, (_, i) => ({ name: `fold ${i + 1} of 5`, epochs: 50, bestEpoch: 40, reason: "early stopping" })),
     ...changes,
   }) as Estimate;
@@ -32,6 +33,13 @@ describe("a trial's ending", () => {
       status: "done",
       reason: "5 folds (best epochs 40, 40, 40, 40, 40); the 5 fold models kept as a bag, their predictions averaged",
     });
+  });
+
+  it("says where the folds were cut back to their common stopping round", () => {
+    const bag = [0, 1, 2, 3, 4].map((index) => ({ index, epochs: 50, bestEpoch: 38 }));
+    expect(ending(estimate({ refit: null, bag, commonRound: 38 }), false, "budget").reason).toBe(
+      "5 folds (their own best epochs 40, 40, 40, 40, 40; cut back to epoch 38, the best of their pooled validation loss, or to their last if sooner); the 5 fold models kept as a bag, their predictions averaged",
+    );
   });
 
   it("is stopped when the deadline or a cancel cut validation short", () => {

@@ -219,7 +219,9 @@ export function ending(e: Estimate, cancelled: boolean, limit: string): { status
   const validated =
     first.name === "holdout"
       ? `${first.reason} at epoch ${first.epochs} (best ${first.bestEpoch})`
-      : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
+      : e.commonRound !== null
+        ? `${e.folds.length} folds (their own best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")}; cut back to epoch ${e.commonRound}, the best of their pooled validation loss, or to their last if sooner)`
+        : `${e.folds.length} fold${e.folds.length > 1 ? "s" : ""} (best epochs ${e.folds.map((f) => f.bestEpoch).join(", ")})`;
   if (cancelled) return { status: "stopped", reason: `cancelled: ${validated}; not refit` };
   if (e.interrupted === "deadline") return { status: "stopped", reason: `${limit} ran out: ${validated}; not refit` };
   if (e.bag) return { status: "done", reason: `${validated}; the ${e.bag.length} fold models kept as a bag, their predictions averaged` };

@@ -78,6 +78,12 @@ export interface FitResult {
   checkpoint?: Uint8Array;
   /** with ctx.inheritFrom: the layers that started from the parent's weights, and how many layers the model has */
   inherited?: { layers: string[]; of: number };
+  /**
+   * the model as it stood after `epoch` epochs, for any epoch from 1 to `epochs` (past the best one too: early
+   * stopping trained them); absent where the family keeps only its best weights (networks). Cross-validation uses it
+   * to stop every fold at one common round (automl/estimation/common-round.ts)
+   */
+  atEpoch?(epoch: number): FittedModel;
 }
 
 export interface FittedModel {

@@ -155,7 +155,11 @@ export async function fitGbdt(input: FitInput, rawParams: Params, ctx: FitContex
   // early stopping keeps the best round's trees; a fixed-length fit (or one where no round had a value) keeps all
   const kept = fixedRounds === undefined && stopping.bestRound > 0 ? stopping.bestRound : round;
   const model = new FittedGbdt(task, xTrain.cols, base, trees.slice(0, kept * k), rawParams);
-  return { model, epochs: round, bestEpoch: kept, reason, ...(checkpoint && { checkpoint }) };
+  const atEpoch = (epoch: number) => {
+    if (!(Number.isInteger(epoch) && epoch >= 1 && epoch <= round)) throw new Error(`gbdt: trained ${round} rounds, so there is no model after round ${epoch}`);
+    return new FittedGbdt(task, xTrain.cols, base, trees.slice(0, epoch * k), rawParams);
+  };
+  return { model, epochs: round, bestEpoch: kept, reason, atEpoch, ...(checkpoint && { checkpoint }) };
 }
 
 /** Class codes must be whole numbers within the classes (0/1 for binary); regression targets finite. */

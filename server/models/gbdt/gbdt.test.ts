@@ -122,6 +122,18 @@ describe("gbdt family: training loop", () => {
     expect(score("logloss", input.task, input.yVal, res.model.predict(input.xVal))).toBeCloseTo(best, 6);
   });
 
+  it("atEpoch gives the model after any round trained, past the best one too: the model an r-round fit keeps, bit for bit", async () => {
+    const input = split(binaryTask, dataset(1500, 5, 7, (_x, rng) => (rng.float() < 0.5 ? 1 : 0)), 1000);
+    const params = { ...small, subsample: 0.8, colsample_bytree: 0.7, max_rounds: 500, early_stopping_rounds: 15 };
+    const res = await fit(input, params, ctx("logloss").ctx);
+    expect(res.epochs).toBe(res.bestEpoch + 15);
+    for (const round of [1, res.bestEpoch, res.epochs]) {
+      const fixed = await fit(input, params, ctx("logloss", { epochs: round }).ctx);
+      expect(bits(res.atEpoch!(round).predict(input.xVal)), `round ${round}`).toBe(bits(fixed.model.predict(input.xVal)));
+    }
+    expect(() => res.atEpoch!(res.epochs + 1)).toThrow(`gbdt: trained ${res.epochs} rounds, so there is no model after round ${res.epochs + 1}`);
+  });
+
   it("watches the validation loss rather than AUC or accuracy on fewer than SMALL_VALIDATION_ROWS validation rows", async () => {
     expect([stoppingMetric(binaryTask, "auc", 999), stoppingMetric(binaryTask, "auc", 1000), stoppingMetric(binaryTask, "logloss", 10)]).toEqual([null, "auc", "logloss"]);
     expect(stoppingMetric(regressionTask, "rmse", 10)).toBe("rmse");
