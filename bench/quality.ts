@@ -19,10 +19,11 @@ import path from "node:path";
 import { datasetsTsv, METRIC, PYTHON, readDatasets } from "./quality/datasets";
 import { execute, killChildrenOnSignal } from "./quality/exec";
 import { parseOptions, USAGE, type BenchOptions } from "./quality/options";
-import { PEER_LABELS, PEERS, runPeers, type PeerName, type PeerResult } from "./quality/peers";
+import { pairedGap } from "./quality/paired";
+import { PEER_LABELS, PEERS, peerPredictions, runPeers, type PeerName, type PeerResult } from "./quality/peers";
 import { cellDir, seedDir, splitSeed } from "./quality/split";
-import { runStudio, studioFailure } from "./quality/studio";
-import { formatCells, formatErrors, formatMedians, goalLine, summariseDataset, type Cell, type DatasetSummary } from "./quality/summary";
+import { runStudio, studioFailure, studioPredictions } from "./quality/studio";
+import { formatCells, formatErrors, formatGap, formatMedians, goalLine, summariseDataset, type Cell, type DatasetSummary } from "./quality/summary";
 
 /** the protocol the goal is stated for */
 const GOAL_BUDGET_S = 60;
@@ -68,7 +69,7 @@ for (const dataset of options.datasets) {
     let cell: Cell;
     if (splitError) {
       const peers = Object.fromEntries(PEERS.map((p) => [p, { metric: null, scores: null, seconds: null, error: splitError }])) as Record<PeerName, PeerResult>;
-      cell = { dataset: dataset.name, task: dataset.task, metric, seed, dir, studio: studioFailure(path.join(dir, "studio"), splitError), peers };
+      cell = { dataset: dataset.name, task: dataset.task, metric, seed, dir, studio: studioFailure(path.join(dir, "studio"), splitError), peers, gap: null, gapError: null };
       process.stderr.write(`${where}: no split (${splitError})\n`);
     } else {
       process.stderr.write(`${where} studio: training for ${options.budgetS} s ...\n`);
@@ -84,7 +85,13 @@ for (const dataset of options.datasets) {
         const r = peers[p];
         process.stderr.write(`${where} ${PEER_LABELS[p]}: ${r.error ? `FAILED: ${r.error}` : `${metric} ${r.metric?.toFixed(4)} in ${r.seconds} s`}\n`);
       }
-      cell = { dataset: dataset.name, task: dataset.task, metric, seed, dir, studio, peers };
+      cell = { dataset: dataset.name, task: dataset.task, metric, seed, dir, studio, peers, gap: null, gapError: null };
+      if (studio.metric !== null && peers["xgb-tpe"].metric !== null) {
+        const gap = await pairedGap(dataset, path.join(dir, "test.csv"), studioPredictions(dir), peerPredictions(dir, "xgb-tpe", options.budgetS));
+        if ("error" in gap) cell.gapError = gap.error;
+        else cell.gap = gap;
+        process.stderr.write(`${where} studio - XGB+TPE: ${"error" in gap ? `FAILED: ${gap.error}` : formatGap(gap)}\n`);
+      }
     }
     mine.push(cell);
     cells.push(cell);

@@ -25,6 +25,9 @@ const Line = z.looseObject({ dataset: z.string(), peer: z.string(), seconds: z.n
 /** peers.py's own name for a peer: the tuned one carries the budget */
 const scriptName = (peer: PeerName, budgetS: number) => (peer === "xgb-tpe" ? `xgb-tpe-${budgetS}s` : peer);
 
+/** where peers.py writes a peer's predictions of test.csv */
+export const peerPredictions = (cellDir: string, peer: PeerName, budgetS: number) => path.join(cellDir, `preds-${scriptName(peer, budgetS)}.csv`);
+
 export async function runPeers(dataset: BenchDataset, seedDir: string, budgetS: number, tsv: string): Promise<Record<PeerName, PeerResult>> {
   const f = await execute(PYTHON, [script("peers.py"), seedDir, String(budgetS), dataset.name], {
     env: { ...process.env, DATASETS_TSV: tsv },

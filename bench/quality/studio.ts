@@ -50,6 +50,9 @@ export function studioFailure(runDir: string, error: string | null): StudioResul
   return { ...none, family: null, candidates: null, validationScore: null, runDir, error };
 }
 
+/** where the studio's predictions of test.csv are written */
+export const studioPredictions = (cellDir: string) => path.join(cellDir, "preds-studio.csv");
+
 export async function runStudio(dataset: BenchDataset, dir: string, seed: number, budgetS: number): Promise<StudioResult> {
   const runDir = path.join(dir, "studio");
   const result = studioFailure(runDir, null);
@@ -70,7 +73,7 @@ export async function runStudio(dataset: BenchDataset, dir: string, seed: number
     return { ...result, error: `the studio took ${dataset.label} as ${result.problemType}, the protocol as ${dataset.task}` };
   }
 
-  const preds = path.join(dir, "preds-studio.csv");
+  const preds = studioPredictions(dir);
   const predict = await cli(["predict", "--model", path.join(runDir, "best"), "--csv", path.join(dir, "test.csv"), "--out", preds], 600, path.join(dir, "studio-predict.log"));
   result.predictSeconds = predict.seconds;
   if (predict.code !== 0) return { ...result, error: failure("studio predict", predict) };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PeerResult } from "./peers";
 import { studioFailure } from "./studio";
-import { atLeastAsGood, goalLine, median, summariseDataset, type Cell } from "./summary";
+import { atLeastAsGood, formatGap, goalLine, median, side, summariseDataset, type Cell } from "./summary";
 
 const peer = (metric: number | null): PeerResult => ({ metric, scores: null, seconds: 1, error: metric === null ? "failed" : null });
-const cell = (seed: number, studio: number | null, xgb: number | null, metric: Cell["metric"] = "auc"): Cell => ({
+const cell = (seed: number, studio: number | null, xgb: number | null, metric: Cell["metric"] = "auc", gap: Cell["gap"] = null): Cell => ({
   dataset: "d",
   task: metric === "auc" ? "binary" : metric === "logloss" ? "multiclass" : "regression",
   metric,
@@ -12,6 +12,8 @@ const cell = (seed: number, studio: number | null, xgb: number | null, metric: C
   dir: "",
   studio: { ...studioFailure("", studio === null ? "failed" : null), metric: studio, trainSeconds: 60 + seed, family: "mlp" },
   peers: { hgb: peer(0.5), "xgb-tpe": peer(xgb) },
+  gap,
+  gapError: null,
 });
 
 describe("bench:quality summary", () => {
@@ -40,5 +42,17 @@ describe("bench:quality summary", () => {
     expect(partial.atLeastAsGood).toBeNull();
     expect(goalLine([partial], 7)).toMatch(/not judged/);
     expect(goalLine([partial, summariseDataset([cell(0, 3, 2, "rmse")])], 7)).toMatch(/FAIL$/);
+  });
+
+  it("calls a gap clear only when its 95% interval lies wholly on one side of 0, in the metric's direction", () => {
+    const gap = (diff: number, lo: number, hi: number) => ({ diff, lo, hi, shareAtLeastAsGood: 0.5 });
+    expect(side("auc", gap(-0.0069, -0.0373, 0.0229))).toBe("unclear");
+    expect(side("auc", gap(-0.02, -0.03, -0.01))).toBe("behind");
+    expect(side("auc", gap(0.02, 0.01, 0.03))).toBe("ahead");
+    expect(side("rmse", gap(5, 1, 9))).toBe("behind");
+    expect(side("logloss", gap(-0.01, -0.02, -0.001))).toBe("ahead");
+    expect(formatGap(gap(-0.0069, -0.0373, 0.0229))).toBe("-0.0069 [-0.0373, +0.0229]");
+    const s = summariseDataset([cell(0, 3, 2, "rmse", gap(1, 0.5, 1.5)), cell(1, 3, 4, "rmse", gap(-1, -2, 0.1)), cell(2, 3, 2.5, "rmse", gap(0.5, 0.1, 0.9)), cell(3, null, 2, "rmse")]);
+    expect(s.clearly).toEqual({ behind: 2, ahead: 0 });
   });
 });

@@ -3,6 +3,7 @@
  * per dataset the medians over the seeds and whether the studio's is at least as good as XGBoost+TPE's.
  */
 import { HIGHER_IS_BETTER, type BenchMetric, type Task } from "./datasets";
+import type { PairedGap } from "./paired";
 import { PEER_LABELS, PEERS, type PeerName, type PeerResult } from "./peers";
 import type { StudioResult } from "./studio";
 
@@ -16,6 +17,9 @@ export interface Cell {
   dir: string;
   studio: StudioResult;
   peers: Record<PeerName, PeerResult>;
+  /** the studio's metric minus XGBoost+TPE's, bootstrapped over the test rows; null unless both scored */
+  gap: PairedGap | null;
+  gapError: string | null;
 }
 
 export interface DatasetSummary {
@@ -31,6 +35,8 @@ export interface DatasetSummary {
   families: (string | null)[];
   /** studio median at least as good as XGBoost+TPE's (ties count); null unless both scored every seed */
   atLeastAsGood: boolean | null;
+  /** seeds whose gap's 95% interval lies wholly on one side of 0: the studio clearly behind XGBoost+TPE, or ahead */
+  clearly: { behind: number; ahead: number };
 }
 
 export interface Median {
@@ -70,20 +76,36 @@ export function summariseDataset(cells: readonly Cell[]): DatasetSummary {
     studioSeconds: median(cells.flatMap((c) => (c.studio.trainSeconds === null ? [] : [c.studio.trainSeconds]))),
     families: cells.map((c) => c.studio.family),
     atLeastAsGood: complete ? atLeastAsGood(metric, studio.value!, xgb.value!) : null,
+    clearly: {
+      behind: cells.filter((c) => c.gap && side(metric, c.gap) === "behind").length,
+      ahead: cells.filter((c) => c.gap && side(metric, c.gap) === "ahead").length,
+    },
   };
 }
+
+/** where a gap's 95% interval lies: wholly on the studio's worse side of 0, wholly on its better side, or across 0 */
+export function side(metric: BenchMetric, gap: PairedGap): "behind" | "ahead" | "unclear" {
+  const [worse, better] = HIGHER_IS_BETTER[metric] ? [gap.hi < 0, gap.lo > 0] : [gap.lo > 0, gap.hi < 0];
+  return worse ? "behind" : better ? "ahead" : "unclear";
+}
+
+const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(4)}`;
+
+/** e.g. "-0.0069 [-0.0373, +0.0229]": the test set's gap and its 95% bootstrap interval */
+export const formatGap = (gap: PairedGap) => `${signed(gap.diff)} [${signed(gap.lo)}, ${signed(gap.hi)}]`;
 
 const num = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? "-" : v.toFixed(digits));
 const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 
 export function formatCells(cells: readonly Cell[]): string {
   const lines = [
-    row(["dataset", "seed", "metric", "studio", ...PEERS.map((p) => PEER_LABELS[p]), "studio s", "studio best family", "studio candidates (done/all)"]),
-    row(["---", "---:", "---", "---:", ...PEERS.map(() => "---:"), "---:", "---", "---:"]),
+    row(["dataset", "seed", "metric", "studio", ...PEERS.map((p) => PEER_LABELS[p]), "studio - XGB+TPE [95% bootstrap]", "studio s", "studio best family", "studio candidates (done/all)"]),
+    row(["---", "---:", "---", "---:", ...PEERS.map(() => "---:"), "---:", "---:", "---", "---:"]),
   ];
   for (const c of cells) {
     const candidates = c.studio.candidates ? `${c.studio.candidates.done}/${c.studio.candidates.all}` : "-";
-    lines.push(row([c.dataset, String(c.seed), c.metric, num(c.studio.metric), ...PEERS.map((p) => num(c.peers[p].metric)), num(c.studio.trainSeconds, 1), c.studio.family ?? "-", candidates]));
+    const gap = c.gap ? formatGap(c.gap) : "-";
+    lines.push(row([c.dataset, String(c.seed), c.metric, num(c.studio.metric), ...PEERS.map((p) => num(c.peers[p].metric)), gap, num(c.studio.trainSeconds, 1), c.studio.family ?? "-", candidates]));
   }
   return lines.join("\n");
 }
@@ -94,22 +116,23 @@ export function formatErrors(cells: readonly Cell[]): string[] {
   for (const c of cells) {
     if (c.studio.error) lines.push(`${c.dataset} seed ${c.seed} studio: ${c.studio.error}`);
     for (const p of PEERS) if (c.peers[p].error) lines.push(`${c.dataset} seed ${c.seed} ${PEER_LABELS[p]}: ${c.peers[p].error}`);
+    if (c.gapError) lines.push(`${c.dataset} seed ${c.seed} paired bootstrap: ${c.gapError}`);
   }
   return lines;
 }
 
 export function formatMedians(summaries: readonly DatasetSummary[]): string {
   const lines = [
-    row(["dataset", "metric", "studio", ...PEERS.map((p) => PEER_LABELS[p]), "studio - XGB+TPE", "studio s", "best families", "at least as good as XGBoost+TPE"]),
-    row(["---", "---", "---:", ...PEERS.map(() => "---:"), "---:", "---:", "---", "---"]),
+    row(["dataset", "metric", "studio", ...PEERS.map((p) => PEER_LABELS[p]), "studio - XGB+TPE", "seeds clearly behind / ahead", "studio s", "best families", "at least as good as XGBoost+TPE"]),
+    row(["---", "---", "---:", ...PEERS.map(() => "---:"), "---:", "---:", "---:", "---", "---"]),
   ];
   for (const s of summaries) {
     // a median over fewer seeds than the run had says so
     const m = (x: Median) => `${num(x.value)}${x.n < s.seeds && x.value !== null ? ` (${x.n}/${s.seeds})` : ""}`;
     const xgb = s.peers["xgb-tpe"].value;
-    const gap = s.studio.value !== null && xgb !== null ? (s.studio.value - xgb >= 0 ? "+" : "") + (s.studio.value - xgb).toFixed(4) : "-";
+    const gap = s.studio.value !== null && xgb !== null ? signed(s.studio.value - xgb) : "-";
     const verdict = s.atLeastAsGood === null ? "- (not every seed scored)" : s.atLeastAsGood ? "yes" : "no";
-    lines.push(row([s.dataset, s.metric, m(s.studio), ...PEERS.map((p) => m(s.peers[p])), gap, num(s.studioSeconds, 1), s.families.map((f) => f ?? "-").join(", "), verdict]));
+    lines.push(row([s.dataset, s.metric, m(s.studio), ...PEERS.map((p) => m(s.peers[p])), gap, `${s.clearly.behind} / ${s.clearly.ahead}`, num(s.studioSeconds, 1), s.families.map((f) => f ?? "-").join(", "), verdict]));
   }
   return lines.join("\n");
 }

@@ -15,7 +15,7 @@ const cli = (...args: string[]) => run(process.execPath, ["--import", "tsx", "se
 describe("the command line", () => {
   it("trains on shuttle (58,000 rows, 7 classes, four rare) to test accuracy >= 0.999 and log loss <= 0.01, then predicts and exports", async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), "cli-shuttle-"));
-    const { stdout } = await cli("train", "--csv", SHUTTLE, "--label", "Class", "--budget-s", "240", "--seed", "0", "--out", out);
+    const { stdout } = await cli("train", "--csv", SHUTTLE, "--label", "Class", "--budget-s", "120", "--seed", "0", "--out", out);
     expect(stdout).toMatch(/trials finished/);
 
     const board = JSON.parse(await fs.readFile(path.join(out, "leaderboard.json"), "utf8"));
