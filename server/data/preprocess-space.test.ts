@@ -20,6 +20,12 @@ describe("preprocessing space", () => {
     expect(suggestPreprocessing(first, regression)).toEqual({ imputation: "median", encoding: "onehot", scaling: "standard" });
   });
 
+  it("offers a family that needs scaled inputs every scaling but none", () => {
+    const last = new RecordingSuggest((_, dist) => (dist.kind === "choice" ? dist.choices[dist.choices.length - 1] : 0));
+    expect(suggestPreprocessing(last, binary, { scaled: true })).toMatchObject({ scaling: "robust" });
+    expect(last.distributions.scaling).toMatchObject({ kind: "choice", choices: ["standard", "robust"] });
+  });
+
   it("defaults to median, one-hot, standard (and unweighted classes)", () => {
     expect(defaultPreprocessing(binary)).toEqual({ imputation: "median", encoding: "onehot", scaling: "standard", class_weight: "none" });
     expect(defaultPreprocessing(regression)).toEqual({ imputation: "median", encoding: "onehot", scaling: "standard" });

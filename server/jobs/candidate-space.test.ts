@@ -26,6 +26,19 @@ describe("the candidate space of several families", () => {
     expect(Object.keys(replayed.distributions).some((k) => k.startsWith("mlp."))).toBe(false);
   });
 
+  it("never leaves a family that needs scaled inputs unscaled; trees keep every scaling", () => {
+    const families = [gbdtFamily, linearFamily, mlpFamily, forestFamily];
+    const scalings = (family: string) => {
+      const start = defaultCandidates(families, task).find((p) => p.family === family)!;
+      return replaySpace(candidateSpace(families, task), start).distributions.scaling;
+    };
+    for (const family of ["linear", "mlp"]) expect(scalings(family)).toMatchObject({ kind: "choice", choices: ["standard", "robust"] });
+    for (const family of ["gbdt", "forest"]) expect(scalings(family)).toMatchObject({ kind: "choice", choices: ["standard", "robust", "none"] });
+    // a run of one such family too
+    const [linear] = defaultCandidates([linearFamily], task);
+    expect(replaySpace(candidateSpace([linearFamily], task), linear).distributions.scaling).toMatchObject({ choices: ["standard", "robust"] });
+  });
+
   it("gives the family its own names back, unprefixed, and says which it chose", () => {
     expect(chosenFamily(mlp, ["gbdt", "mlp"])).toBe("mlp");
     const split = splitParams(mlp);

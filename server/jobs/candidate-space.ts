@@ -11,7 +11,7 @@ export const FAMILY_KEY = "family";
 /**
  * A candidate's search space: the model family's hyperparameters, then the data stages' choices (feature selection,
  * then imputation, encoding, scaling and class weighting), all in one define-by-run space so any strategy searches
- * them together. The family asks first and later stages after earlier ones, so adding a stage left the earlier
+ * them together. A family that needs scaled inputs chooses its scaling among the scalings, without "none". The family asks first and later stages after earlier ones, so adding a stage left the earlier
  * draws unchanged.
  *
  * With several families, the family itself is the first choice (FAMILY_KEY) and its hyperparameters are asked under
@@ -21,8 +21,9 @@ export const FAMILY_KEY = "family";
 export function candidateSpace(families: readonly ModelFamily[], task: Task): (s: Suggest) => Params {
   return (s) => {
     const params = familyParams(s, families, task);
+    const family = families.length === 1 ? families[0] : families.find((f) => f.name === params[FAMILY_KEY])!;
     const featureSelection = suggestSelection(s);
-    return { ...params, feature_selection: featureSelection, ...suggestPreprocessing(s, task) };
+    return { ...params, feature_selection: featureSelection, ...suggestPreprocessing(s, task, { scaled: family.needsScaledInputs }) };
   };
 }
 

@@ -125,6 +125,12 @@ export interface ModelFamily {
    * before the slower ones start (AutoGluon trains in priority order too, its neural networks last)
    */
   openingPriority?: number;
+  /**
+   * whether the family learns by gradient steps on its inputs' values (linear models, networks), so that features on
+   * scales thousands apart leave it ill-conditioned: its candidates choose among the scalings and never "none", as no
+   * practitioner fits them unscaled (trees, which split on a feature's order, keep every choice)
+   */
+  needsScaledInputs?: boolean;
   fit(input: FitInput, params: Params, ctx: FitContext): Promise<FitResult>;
   load(dir: string, task: Task): Promise<FittedModel>;
   /** whether fit honours FitContext.pauseAt/resume, which a scheduler's rungs need */

@@ -17,6 +17,7 @@ export const linearFamily: ModelFamily = {
   defaultParams,
   // after the trees, before the networks: cheap on small data, slow to converge on large multiclass data
   openingPriority: 1,
+  needsScaledInputs: true,
   fit: fitLinear,
   epochCap: (params) => parseParams(params).max_epochs,
   async load(dir, task) {

@@ -49,6 +49,7 @@ export const nasFamily: ModelFamily = {
     max_epochs: suggest.fixed("max_epochs", MAX_EPOCHS),
   }),
   defaultParams: () => ({ ...DEFAULT_PARAMS }),
+  needsScaledInputs: true,
   fit: fitNas,
   async load(dir, task) {
     const p = await loadNas(dir, task);

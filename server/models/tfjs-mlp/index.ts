@@ -11,6 +11,7 @@ export const mlpFamily: ModelFamily = {
   spaceVersion: SPACE_VERSION,
   defineSpace,
   defaultParams,
+  needsScaledInputs: true,
   fit: fitMlp,
   async load(dir, task) {
     const p = await loadMlp(dir, task);
