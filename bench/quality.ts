@@ -4,7 +4,8 @@
 // its defaults (`train --csv train.csv --label L --budget-s B --seed S --out DIR`, no family, strategy or metric chosen),
 // predicts test.csv (`predict --model DIR/best`), and score.py scores it with scikit-learn's metrics; then peers.py
 // trains scikit-learn's HistGradientBoosting (defaults) and XGBoost tuned by Optuna's TPE for the same budget on the same
-// rows. One process at a time, never side by side: they share the machine's cores. Metric per task: AUC (binary), log
+// rows; then quality/paired.py bootstraps the test rows for the 95% interval of the studio's gap to XGBoost+TPE.
+// One process at a time, never side by side: they share the machine's cores. Metric per task: AUC (binary), log
 // loss (multiclass), RMSE (regression). The goal: on every dataset, the studio's median over seeds 0, 1 and 2 at a
 // 60-second budget is at least as good as XGBoost+TPE's (higher AUC, lower log loss and RMSE).
 // A step that fails (studio, peer, split) is reported for its cell, and the bench goes on.
