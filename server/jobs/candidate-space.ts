@@ -11,8 +11,8 @@ export const FAMILY_KEY = "family";
 /**
  * A candidate's search space: the model family's hyperparameters, then the data stages' choices (feature selection,
  * then imputation, encoding, scaling and class weighting), all in one define-by-run space so any strategy searches
- * them together. A family that needs scaled inputs chooses its scaling among the scalings, without "none". The family asks first and later stages after earlier ones, so adding a stage left the earlier
- * draws unchanged.
+ * them together. The family asks first and later stages after earlier ones, so adding a stage left the earlier
+ * draws unchanged. A family that needs scaled inputs chooses its scaling among the scalings, without "none".
  *
  * With several families, the family itself is the first choice (FAMILY_KEY) and its hyperparameters are asked under
  * its name ("gbdt.learning_rate"): conditional on the choice, and never confused with another family's parameter of
@@ -20,18 +20,18 @@ export const FAMILY_KEY = "family";
  */
 export function candidateSpace(families: readonly ModelFamily[], task: Task): (s: Suggest) => Params {
   return (s) => {
-    const params = familyParams(s, families, task);
-    const family = families.length === 1 ? families[0] : families.find((f) => f.name === params[FAMILY_KEY])!;
+    const { family, params } = familyParams(s, families, task);
     const featureSelection = suggestSelection(s);
     return { ...params, feature_selection: featureSelection, ...suggestPreprocessing(s, task, { scaled: family.needsScaledInputs }) };
   };
 }
 
-function familyParams(s: Suggest, families: readonly ModelFamily[], task: Task): Params {
-  if (families.length === 1) return families[0].defineSpace(s, task);
+/** the family the candidate chose (a run's only one, or its FAMILY_KEY choice) and that family's hyperparameters */
+function familyParams(s: Suggest, families: readonly ModelFamily[], task: Task): { family: ModelFamily; params: Params } {
+  if (families.length === 1) return { family: families[0], params: families[0].defineSpace(s, task) };
   const name = s.choice(FAMILY_KEY, families.map((f) => f.name));
   const family = families.find((f) => f.name === name)!;
-  return { [FAMILY_KEY]: name, ...prefixed(family.defineSpace(underName(s, name), task), name) };
+  return { family, params: { [FAMILY_KEY]: name, ...prefixed(family.defineSpace(underName(s, name), task), name) } };
 }
 
 /** a Suggest that asks every hyperparameter under `family.` */
